@@ -1,0 +1,50 @@
+import pytest
+
+from tests.live_server import daphne_processes, migrated_sqlite_url, server_env
+from tests.services import fresh_postgres_database, postgres_service, redis_service
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    with redis_service() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    with postgres_service() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url):
+    """An empty PostgreSQL database of this test's own."""
+    with fresh_postgres_database(postgres_server_url) as url:
+        yield url
+
+
+@pytest.fixture
+def embedded_server():
+    """The embedded default: one Daphne, SQLite, the in-memory channel layer."""
+    with (
+        migrated_sqlite_url() as database_url,
+        daphne_processes(server_env(database_url)) as (server,),
+    ):
+        yield server
+
+
+@pytest.fixture
+def scaled_servers(postgres_url, redis_url):
+    """The scaled-out mode: two Daphne processes sharing PostgreSQL and Redis."""
+    with daphne_processes(server_env(postgres_url, redis_url), count=2) as servers:
+        yield servers
+
+
+@pytest.fixture
+async def release_db_thread_connections():
+    """Close what database_sync_to_async's thread left open when a test ends mid-handshake."""
+    yield
+    from channels.db import database_sync_to_async
+    from django.db import connections
+
+    await database_sync_to_async(connections.close_all)()
