@@ -124,6 +124,16 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Collaboration limits (README "Configuration").
+COWRITE_SNAPSHOT_EVERY = env_int("COWRITE_SNAPSHOT_EVERY", 100)
+COWRITE_MAX_TRANSFORM = env_int("COWRITE_MAX_TRANSFORM", 10_000)
+COWRITE_MAX_FRAME_BYTES = env_int("COWRITE_MAX_FRAME_BYTES", 1_048_576)
+COWRITE_MAX_DOCUMENT_LENGTH = env_int("COWRITE_MAX_DOCUMENT_LENGTH", 5_000_000)
+COWRITE_OP_RATE = env_int("COWRITE_OP_RATE", 500)
+COWRITE_OP_BURST = env_int("COWRITE_OP_BURST", 1000)
+COWRITE_PRESENCE_RATE = env_int("COWRITE_PRESENCE_RATE", 20)
+COWRITE_ABUSE_LIMIT = env_int("COWRITE_ABUSE_LIMIT", 50)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

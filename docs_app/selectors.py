@@ -1,22 +1,28 @@
 """Read-side queries: which documents a user may see, and in what role."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from docs_app.models import Document
+from docs_app.models import Collaborator, Document
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
-    """Return the documents `user` may open."""
+    """Return the documents `user` owns or collaborates on."""
     if not user.is_authenticated:
         return Document.objects.none()
-    return Document.objects.filter(owner=user)
+    return Document.objects.filter(Q(owner=user) | Q(collaborators__user=user)).distinct()
 
 
 def document_role(user, document_id) -> str | None:
-    """Return the user's role on the document, or None when it is not visible to them."""
+    """Return "owner", "editor" or "viewer", or None when the document is not visible."""
     if not user.is_authenticated:
         return None
     owner_id = Document.objects.filter(pk=document_id).values_list("owner_id", flat=True).first()
     if owner_id is None:
         return None
-    return "owner" if owner_id == user.pk else None
+    if owner_id == user.pk:
+        return "owner"
+    return (
+        Collaborator.objects.filter(document_id=document_id, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )

@@ -1,36 +1,226 @@
 """WebSocket transport: decode a frame, call the pure layer, encode the answer."""
 
-import json
+import asyncio
+import secrets
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
+from docs_app.op_store import head_rev, op_payloads_between, sync_state
 from docs_app.selectors import document_role
+from editor import errors, protocol, service
+from editor.delivery import OpSequencer, SequencerOverflow
+from editor.limits import AbuseCounter, TokenBucket
+from editor.presence import PresenceRegistry, user_color
+
+CLOSE_ACCESS_REVOKED = 4403
+CLOSE_DOCUMENT_DELETED = 4404
+CLOSE_ABUSE = 4429
+# Too far behind to catch up in order (the layer lost too much): the client
+# reconnects and syncs from its last revision, as after any disconnect.
+CLOSE_RESYNC = 4408
+
+presence_registry = PresenceRegistry()
 
 
 class DocumentConsumer(AsyncWebsocketConsumer):
+    sequencer: OpSequencer | None = None
+    presence: dict | None = None
+
     async def connect(self):
-        document_id = self.scope["url_route"]["kwargs"]["document_id"]
-        self.role = await database_sync_to_async(document_role)(self.scope["user"], document_id)
+        user = self.scope["user"]
+        self.document_id = self.scope["url_route"]["kwargs"]["document_id"]
+        self.role = await database_sync_to_async(document_role)(user, self.document_id)
         if self.role is None:
             await self.close()  # before accept: Daphne answers the handshake with 403
             return
+        self.user = user
+        self.session = secrets.token_urlsafe(12)
+        self.group = service.group_name(self.document_id)
+        self.user_info = {"id": user.pk, "name": user.get_username(), "color": user_color(user.pk)}
+        self.op_bucket = TokenBucket(settings.COWRITE_OP_RATE, settings.COWRITE_OP_BURST)
+        rate = settings.COWRITE_PRESENCE_RATE
+        self.presence_bucket = TokenBucket(rate, rate)
+        self.abuse = AbuseCounter(settings.COWRITE_ABUSE_LIMIT, window=10.0)
+        self.presence_flush: asyncio.TimerHandle | None = None
+        # Join before anything is read, so no broadcast falls between a read and the join.
+        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+
+    async def disconnect(self, code):
+        if not hasattr(self, "group"):
+            return
+        if self.presence_flush is not None:
+            self.presence_flush.cancel()
+        presence_registry.remove(self.document_id, self.session)
+        await self.channel_layer.group_send(
+            self.group, {"type": "presence.leave", "session": self.session}
+        )
+        await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
-            message = json.loads(text_data) if text_data is not None else None
-        except ValueError:
-            message = None
-        if isinstance(message, dict) and message.get("type") == "ping":
-            await self.send(text_data='{"type":"pong"}')
-            return
+            message = protocol.parse_client_frame(
+                text_data if text_data is not None else bytes_data,
+                settings.COWRITE_MAX_FRAME_BYTES,
+            )
+            await self.HANDLERS[type(message)](self, message)
+        except errors.DocumentNotFound:
+            await self.close(CLOSE_DOCUMENT_DELETED)
+        except errors.ProtocolError as error:
+            await self.send(text_data=protocol.error_frame(error.code, error.message, error.cid))
+            if not isinstance(error, errors.Unavailable) and self.abuse.record():
+                await self.close(CLOSE_ABUSE)
+
+    # Client messages
+
+    async def on_ping(self, message: protocol.Ping):
+        await self.send(text_data=protocol.PONG_FRAME)
+        if self.sequencer is not None:
+            # A lost broadcast of the newest op shows no gap until a later op arrives;
+            # the client's heartbeat bounds how long that can go unnoticed.
+            head = await database_sync_to_async(head_rev)(self.document_id)
+            self.sequencer.note_committed(head)
+            await self.deliver([])
+
+    async def on_sync(self, message: protocol.Sync):
+        state = await database_sync_to_async(sync_state)(self.document_id, message.rev)
+        self.sequencer = OpSequencer(state["rev"] + 1)
+        peers = presence_registry.peers(self.document_id, exclude=self.session)
         await self.send(
-            text_data=json.dumps(
-                {
-                    "type": "error",
-                    "code": "bad_message",
-                    "message": "Expected a JSON object with a known type.",
-                }
+            text_data=protocol.welcome_frame(
+                session=self.session,
+                rev=state["rev"],
+                role=self.role,
+                title=state["title"],
+                peers=peers,
+                content=state.get("content"),
+                ops=state.get("ops"),
             )
         )
+        # Peers in other processes answer with their presence.
+        await self.channel_layer.group_send(
+            self.group,
+            {"type": "presence.hello", "session": self.session, "reply_to": self.channel_name},
+        )
+
+    async def on_op(self, message: protocol.SubmitOp):
+        if self.role == "viewer":
+            raise errors.Forbidden("Viewers cannot edit this document.", cid=message.cid)
+        if self.sequencer is None:
+            raise errors.BadMessage("Send sync before the first op.", cid=message.cid)
+        if not self.op_bucket.take():
+            raise errors.RateLimited("Too many ops; wait for acks.", cid=message.cid)
+        result = await database_sync_to_async(service.commit)(
+            self.document_id,
+            base_rev=message.rev,
+            ops=message.ops,
+            cid=message.cid,
+            author=self.user,
+            session=self.session,
+        )
+        if not result.duplicate:
+            # Broadcast before acking, so a fast sender cannot starve the others.
+            await self.channel_layer.group_send(
+                self.group, service.committed_message(result, self.user)
+            )
+        ack = protocol.ack_frame(result.op.cid, result.op.rev)
+        self.sequencer.note_committed(result.op.rev)
+        await self.deliver(self.sequencer.offer_ack(result.op.rev, ack))
+
+    async def on_presence(self, message: protocol.Presence):
+        self.presence = protocol.presence_payload(
+            session=self.session, user=self.user_info, rev=message.rev, range=message.range
+        )
+        presence_registry.update(self.document_id, self.session, self.presence)
+        if self.presence_flush is None:
+            if self.presence_bucket.take():
+                await self.broadcast_presence()
+            else:
+                # Coalesce: the latest selection goes out once the rate allows.
+                loop = asyncio.get_running_loop()
+                self.presence_flush = loop.call_later(
+                    self.presence_bucket.wait_time(),
+                    lambda: asyncio.ensure_future(self.flush_presence()),
+                )
+
+    HANDLERS = {
+        protocol.Ping: on_ping,
+        protocol.Sync: on_sync,
+        protocol.SubmitOp: on_op,
+        protocol.Presence: on_presence,
+    }
+
+    async def flush_presence(self):
+        self.presence_flush = None
+        self.presence_bucket.take()
+        await self.broadcast_presence()
+
+    async def broadcast_presence(self):
+        await self.channel_layer.group_send(
+            self.group,
+            {
+                "type": "presence.update",
+                "session": self.session,
+                "frame": protocol.encode(self.presence),
+            },
+        )
+
+    # Delivery in revision order
+
+    async def deliver(self, frames: list[str]):
+        """Send deliverable frames, then fill any gap in the revisions from storage."""
+        for frame in frames:
+            await self.send(text_data=frame)
+        try:
+            while (gap := self.sequencer.gap()) is not None:
+                first, last = gap
+                payloads = await database_sync_to_async(op_payloads_between)(
+                    self.document_id, first - 1, last
+                )
+                if not payloads:
+                    raise errors.DocumentNotFound()  # committed ops vanish only with the document
+                for payload in payloads:
+                    rev, frame = payload["rev"], protocol.encode(payload)
+                    for ready in self.sequencer.offer_op(rev, frame):
+                        await self.send(text_data=ready)
+        except SequencerOverflow:
+            await self.close(CLOSE_RESYNC)
+        except errors.DocumentNotFound:
+            await self.close(CLOSE_DOCUMENT_DELETED)
+
+    # Group messages
+
+    async def op_committed(self, event):
+        if self.sequencer is not None:
+            await self.deliver(self.sequencer.offer_op(event["rev"], event["frame"]))
+
+    async def presence_update(self, event):
+        if event["session"] != self.session and self.sequencer is not None:
+            await self.send(text_data=event["frame"])
+
+    async def presence_hello(self, event):
+        if event["session"] != self.session and self.presence is not None:
+            await self.channel_layer.send(
+                event["reply_to"],
+                {
+                    "type": "presence.update",
+                    "session": self.session,
+                    "frame": protocol.encode(self.presence),
+                },
+            )
+
+    async def presence_leave(self, event):
+        if event["session"] != self.session and self.sequencer is not None:
+            await self.send(text_data=protocol.leave_frame(event["session"]))
+
+    async def document_meta(self, event):
+        await self.send(text_data=protocol.meta_frame(event["title"]))
+
+    async def access_revoked(self, event):
+        if event["user_id"] == self.user.pk:
+            await self.close(CLOSE_ACCESS_REVOKED)
+
+    async def document_deleted(self, event):
+        await self.close(CLOSE_DOCUMENT_DELETED)

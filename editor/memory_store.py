@@ -1,0 +1,61 @@
+"""The reference `OpStore`: documents in a dict, for tests and as the contract's model."""
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from editor import errors
+from editor.ordering import CommittedOp
+
+
+@dataclass
+class MemoryDocument:
+    rev: int = 0
+    content: list = field(default_factory=lambda: [{"insert": "\n"}])
+    log: list[CommittedOp] = field(default_factory=list)
+    snapshots: dict[int, list] = field(default_factory=dict)
+
+
+class MemoryLockedDocument:
+    def __init__(self, document: MemoryDocument) -> None:
+        self._document = document
+        self.rev = document.rev
+        self.staged: tuple[CommittedOp, list, bool] | None = None
+
+    def content(self) -> list:
+        return self._document.content
+
+    def find_cid(self, cid: str) -> CommittedOp | None:
+        return next((op for op in self._document.log if op.cid == cid), None)
+
+    def ops_after(self, rev: int) -> list[CommittedOp]:
+        return self._document.log[rev:]
+
+    def append(self, op: CommittedOp, content: list, *, snapshot: bool) -> None:
+        self.staged = (op, content, snapshot)
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.documents: dict = {}
+        self._mutex = threading.Lock()
+
+    def create(self, document_id) -> None:
+        self.documents[document_id] = MemoryDocument()
+
+    @contextmanager
+    def lock(self, document_id) -> Iterator[MemoryLockedDocument]:
+        with self._mutex:
+            document = self.documents.get(document_id)
+            if document is None:
+                raise errors.DocumentNotFound()
+            locked = MemoryLockedDocument(document)
+            yield locked
+            # Reached only when the commit raised nothing: all or nothing, like a transaction.
+            if locked.staged is not None:
+                op, content, snapshot = locked.staged
+                document.log.append(op)
+                document.rev, document.content = op.rev, content
+                if snapshot:
+                    document.snapshots[op.rev] = content
