@@ -43,6 +43,9 @@ class LockedRow:
     def ops_after(self, rev: int) -> list[CommittedOp]:
         return ops_between(self.document_id, rev, self.rev)
 
+    def content_at(self, rev: int) -> list:
+        return content_at(self.document_id, rev)
+
     def append(self, op: CommittedOp, content: list, *, snapshot: bool) -> None:
         Revision.objects.create(
             document_id=self.document_id,

@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from docs_app.selectors import documents_visible_to
+from docs_app.selectors import document_role, documents_visible_to
 
 
 @require_GET
@@ -15,3 +15,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def document_list(request: HttpRequest) -> HttpResponse:
     documents = documents_visible_to(request.user).select_related("owner")
     return render(request, "docs_app/document_list.html", {"documents": documents})
+
+
+@login_required
+def document_editor(request: HttpRequest, document_id) -> HttpResponse:
+    role = document_role(request.user, document_id)
+    if role is None:
+        raise Http404("No such document.")
+    document = documents_visible_to(request.user).get(pk=document_id)
+    return render(request, "docs_app/editor.html", {"document": document, "role": role})

@@ -218,8 +218,11 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     async def document_meta(self, event):
         await self.send(text_data=protocol.meta_frame(event["title"]))
 
-    async def access_revoked(self, event):
-        if event["user_id"] == self.user.pk:
+    async def access_changed(self, event):
+        if event["user_id"] != self.user.pk:
+            return
+        self.role = await database_sync_to_async(document_role)(self.user, self.document_id)
+        if self.role is None:
             await self.close(CLOSE_ACCESS_REVOKED)
 
     async def document_deleted(self, event):

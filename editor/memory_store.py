@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from editor import errors
+from editor import errors, ot
 from editor.ordering import CommittedOp
 
 
@@ -31,6 +31,13 @@ class MemoryLockedDocument:
 
     def ops_after(self, rev: int) -> list[CommittedOp]:
         return self._document.log[rev:]
+
+    def content_at(self, rev: int) -> list:
+        base = max((r for r in self._document.snapshots if r <= rev), default=0)
+        content = self._document.snapshots.get(base, [{"insert": "\n"}])
+        for op in self._document.log[base:rev]:
+            content = ot.apply(content, op.ops)
+        return content
 
     def append(self, op: CommittedOp, content: list, *, snapshot: bool) -> None:
         self.staged = (op, content, snapshot)

@@ -40,6 +40,8 @@ class LockedDocument(Protocol):
 
     def ops_after(self, rev: int) -> list[CommittedOp]: ...
 
+    def content_at(self, rev: int) -> list: ...
+
     def append(self, op: CommittedOp, content: list, *, snapshot: bool) -> None: ...
 
 
@@ -56,6 +58,9 @@ class OrderingPolicy:
     max_length: int = 5_000_000  # UTF-16 units a document may grow to
 
 
+DEFAULT_POLICY = OrderingPolicy()
+
+
 def commit_op(
     store: OpStore,
     *,
@@ -65,7 +70,7 @@ def commit_op(
     cid: str,
     author_id: int | None,
     session: str,
-    policy: OrderingPolicy = OrderingPolicy(),
+    policy: OrderingPolicy = DEFAULT_POLICY,
 ) -> CommitResult:
     """Commit `ops`, made against `base_rev`, as the document's next revision.
 
@@ -75,19 +80,51 @@ def commit_op(
         previous = document.find_cid(cid)
         if previous is not None:
             return CommitResult(previous, duplicate=True)
-        check_base_rev(base_rev, document.rev, policy)
-        concurrent = document.ops_after(base_rev)
-        content = document.content()
-        ot_validate(ops, base_length(content, concurrent), cid)
-        transformed = transform_over(ops, concurrent)
-        new_content = ot_apply(content, transformed, cid)
-        if ot.length(new_content) > policy.max_length:
-            raise errors.TooLarge(
-                f"The document would exceed {policy.max_length} characters.", cid=cid
-            )
-        op = CommittedOp(document.rev + 1, transformed, cid, session, author_id)
-        document.append(op, new_content, snapshot=op.rev % policy.snapshot_every == 0)
+        op = commit_locked(document, base_rev, ops, cid, author_id, session, policy)
         return CommitResult(op, duplicate=False)
+
+
+def restore_revision(
+    store: OpStore,
+    *,
+    document_id,
+    rev: int,
+    cid: str,
+    author_id: int | None,
+    session: str,
+    policy: OrderingPolicy = DEFAULT_POLICY,
+) -> CommitResult:
+    """Commit a new revision whose content equals revision `rev`'s; history is kept.
+
+    The op is computed under the same lock that commits it, so no concurrent
+    edit can slip between the diff and the commit.
+    """
+    with store.lock(document_id) as document:
+        previous = document.find_cid(cid)
+        if previous is not None:
+            return CommitResult(previous, duplicate=True)
+        if not 0 <= rev <= document.rev:
+            raise errors.BadRev(
+                f"Revision {rev} does not exist (the document is at {document.rev})."
+            )
+        ops = ot.diff(document.content(), document.content_at(rev))
+        op = commit_locked(document, document.rev, ops, cid, author_id, session, policy)
+        return CommitResult(op, duplicate=False)
+
+
+def commit_locked(document, base_rev, ops, cid, author_id, session, policy) -> CommittedOp:
+    """Transform, apply and append one op to a document already held by `store.lock`."""
+    check_base_rev(base_rev, document.rev, policy)
+    concurrent = document.ops_after(base_rev)
+    content = document.content()
+    ot_validate(ops, base_length(content, concurrent), cid)
+    transformed = transform_over(ops, concurrent)
+    new_content = ot_apply(content, transformed, cid)
+    if ot.length(new_content) > policy.max_length:
+        raise errors.TooLarge(f"The document would exceed {policy.max_length} characters.", cid=cid)
+    op = CommittedOp(document.rev + 1, transformed, cid, session, author_id)
+    document.append(op, new_content, snapshot=op.rev % policy.snapshot_every == 0)
+    return op
 
 
 def check_base_rev(base_rev: int, current_rev: int, policy: OrderingPolicy) -> None:

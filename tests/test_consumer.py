@@ -372,19 +372,30 @@ async def test_a_lost_newest_broadcast_arrives_with_the_next_heartbeat(alice_doc
 
 async def test_revoked_access_closes_with_4403_and_deletion_with_4404(alice_doc):
     document, token = alice_doc
-    client = Client(document, token)
+    bob_token = await make_user("bob")
+    await database_sync_to_async(Collaborator.objects.create)(
+        document=document,
+        user=await database_sync_to_async(get_user_model().objects.get)(username="bob"),
+        role="editor",
+    )
+    client, other = Client(document, token), Client(document, bob_token)
     await client.open()
+    await other.open()
     layer = get_channel_layer()
     group = service.group_name(document.id)
     await layer.group_send(group, {"type": "document.meta", "title": "Renamed"})
     assert await client.receive() == {"type": "meta", "title": "Renamed"}
-    await layer.group_send(group, {"type": "access.revoked", "user_id": -1})
+    assert await other.receive() == {"type": "meta", "title": "Renamed"}
+    await layer.group_send(group, {"type": "access.changed", "user_id": -1})
     assert await client.silent()
     user_id = await database_sync_to_async(lambda: document.owner_id)()
-    await layer.group_send(group, {"type": "access.revoked", "user_id": user_id})
+    await layer.group_send(group, {"type": "access.changed", "user_id": user_id})
+    assert await client.silent()  # the owner still has access
+    await database_sync_to_async(Document.objects.filter(pk=document.pk).update)(
+        owner=await database_sync_to_async(get_user_model().objects.create_user)("new-owner")
+    )
+    await layer.group_send(group, {"type": "access.changed", "user_id": user_id})
     assert await client.socket.receive_output(5) == {"type": "websocket.close", "code": 4403}
-    other = Client(document, token)
-    await other.open()
     await layer.group_send(group, {"type": "document.deleted"})
     assert await other.socket.receive_output(5) == {"type": "websocket.close", "code": 4404}
     await asyncio.sleep(0)

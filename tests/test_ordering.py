@@ -11,7 +11,7 @@ from docs_app.models import Document, Revision, Snapshot
 from docs_app.op_store import DatabaseOpStore, content_at, ops_between
 from editor import errors, ot
 from editor.memory_store import MemoryStore
-from editor.ordering import OrderingPolicy, commit_op
+from editor.ordering import OrderingPolicy, commit_op, restore_revision
 
 
 class MemoryBackend:
@@ -230,3 +230,30 @@ def test_the_stored_content_equals_the_composition_of_the_log(backend):
         composed = ot.apply(composed, op.ops)
     assert composed == backend.content(document)
     assert [op.rev for op in backend.log(document)] == list(range(1, len(bases) + 1))
+
+
+def test_restore_commits_a_new_revision_with_the_old_content(backend):
+    document = backend.new_document()
+    commit(backend, document, 0, [{"insert": "first"}], "c1")
+    commit(
+        backend,
+        document,
+        1,
+        [{"retain": 5}, {"insert": " second", "attributes": {"bold": True}}],
+        "c2",
+    )
+    commit(backend, document, 2, [{"delete": 5}], "c3")
+    restored = restore_revision(
+        backend.store, document_id=document, rev=1, cid="r1", author_id=None, session=""
+    )
+    assert restored.op.rev == 4
+    assert backend.content(document) == [{"insert": "first\n"}]
+    assert [op.rev for op in backend.log(document)] == [1, 2, 3, 4]  # history is kept
+    again = restore_revision(
+        backend.store, document_id=document, rev=1, cid="r1", author_id=None, session=""
+    )
+    assert again.duplicate and again.op == restored.op
+    with pytest.raises(errors.BadRev):
+        restore_revision(
+            backend.store, document_id=document, rev=9, cid="r2", author_id=None, session=""
+        )

@@ -66,3 +66,15 @@ def test_demo_user_command_is_idempotent(capsys):
     demo = get_user_model().objects.get(username="demo")
     assert demo.is_superuser
     assert Document.objects.filter(owner=demo).count() == 1
+
+
+def test_editor_page_opens_for_the_owner_and_is_404_for_others(client, alice):
+    document = Document.objects.create(owner=alice, title="Draft")
+    stranger = get_user_model().objects.create_user("mallory", password="pw-mallory-1")
+    client.force_login(alice)
+    response = client.get(f"/documents/{document.id}/")
+    assert response.status_code == 200
+    assert f'data-document-id="{document.id}"' in response.content.decode()
+    assert 'data-role="owner"' in response.content.decode()
+    client.force_login(stranger)
+    assert client.get(f"/documents/{document.id}/").status_code == 404
