@@ -5,6 +5,7 @@ UPDATE` on PostgreSQL; on SQLite every transaction is IMMEDIATE (settings), so
 it holds the database's write lock from its first statement.
 """
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,22 +24,54 @@ def committed_op(row: dict) -> CommittedOp:
     return CommittedOp(row["rev"], row["ops"], row["cid"], row["session"], row["author_id"])
 
 
+class ContentCache:
+    """The latest content of recently edited documents, keyed by revision.
+
+    Content at a revision never changes, so a hit is exact; it saves reading
+    and decoding the whole document on every commit. Only content that was
+    committed is put here.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+
+    def get(self, document_id, rev: int) -> list | None:
+        entry = self.entries.get(document_id)
+        if entry is None or entry[0] != rev:
+            return None
+        self.entries.move_to_end(document_id)
+        return entry[1]
+
+    def put(self, document_id, rev: int, content: list) -> None:
+        self.entries[document_id] = (rev, content)
+        self.entries.move_to_end(document_id)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+content_cache = ContentCache()
+
+
 class LockedRow:
-    def __init__(self, document_id, rev: int, content: list) -> None:
+    def __init__(self, document_id, rev: int) -> None:
         self.document_id = document_id
         self.rev = rev
-        self._content = content
+        self.committed: tuple[int, list] | None = None
 
     def content(self) -> list:
-        return self._content
+        content = content_cache.get(self.document_id, self.rev)
+        if content is None:
+            content = Document.objects.values_list("content", flat=True).get(pk=self.document_id)
+        return content
 
-    def find_cid(self, cid: str) -> CommittedOp | None:
-        row = (
-            Revision.objects.filter(document_id=self.document_id, cid=cid)
-            .values(*REVISION_FIELDS)
-            .first()
+    def find_cids(self, cids: list[str]) -> dict[str, CommittedOp]:
+        if not cids:
+            return {}
+        rows = Revision.objects.filter(document_id=self.document_id, cid__in=cids).values(
+            *REVISION_FIELDS
         )
-        return None if row is None else committed_op(row)
+        return {row["cid"]: committed_op(row) for row in rows}
 
     def ops_after(self, rev: int) -> list[CommittedOp]:
         return ops_between(self.document_id, rev, self.rev)
@@ -46,20 +79,26 @@ class LockedRow:
     def content_at(self, rev: int) -> list:
         return content_at(self.document_id, rev)
 
-    def append(self, op: CommittedOp, content: list, *, snapshot: bool) -> None:
-        Revision.objects.create(
-            document_id=self.document_id,
-            rev=op.rev,
-            ops=op.ops,
-            cid=op.cid,
-            session=op.session,
-            author_id=op.author_id,
+    def append(self, ops: list[CommittedOp], content: list, snapshots: list) -> None:
+        Revision.objects.bulk_create(
+            Revision(
+                document_id=self.document_id,
+                rev=op.rev,
+                ops=op.ops,
+                cid=op.cid,
+                session=op.session,
+                author_id=op.author_id,
+            )
+            for op in ops
         )
         Document.objects.filter(pk=self.document_id).update(
-            rev=op.rev, content=content, updated_at=timezone.now()
+            rev=ops[-1].rev, content=content, updated_at=timezone.now()
         )
-        if snapshot:
-            Snapshot.objects.create(document_id=self.document_id, rev=op.rev, content=content)
+        Snapshot.objects.bulk_create(
+            Snapshot(document_id=self.document_id, rev=rev, content=snapshot)
+            for rev, snapshot in snapshots
+        )
+        self.committed = (ops[-1].rev, content)
 
 
 class DatabaseOpStore:
@@ -67,17 +106,20 @@ class DatabaseOpStore:
     def lock(self, document_id) -> Iterator[LockedRow]:
         try:
             with transaction.atomic():
-                row = (
+                rev = (
                     Document.objects.select_for_update()
                     .filter(pk=document_id)
-                    .values("rev", "content")
+                    .values_list("rev", flat=True)
                     .first()
                 )
-                if row is None:
+                if rev is None:
                     raise errors.DocumentNotFound()
-                yield LockedRow(document_id, row["rev"], row["content"])
+                locked = LockedRow(document_id, rev)
+                yield locked
         except DatabaseError as error:
             raise errors.Unavailable() from error
+        if locked.committed is not None:
+            content_cache.put(document_id, *locked.committed)
 
 
 def ops_between(document_id, after: int, upto: int) -> list[CommittedOp]:

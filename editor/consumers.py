@@ -12,6 +12,7 @@ from docs_app.selectors import document_role
 from editor import errors, protocol, service
 from editor.delivery import OpSequencer, SequencerOverflow
 from editor.limits import AbuseCounter, TokenBucket
+from editor.ordering import Submission
 from editor.presence import PresenceRegistry, user_color
 
 CLOSE_ACCESS_REVOKED = 4403
@@ -112,22 +113,21 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             raise errors.BadMessage("Send sync before the first op.", cid=message.cid)
         if not self.op_bucket.take():
             raise errors.RateLimited("Too many ops; wait for acks.", cid=message.cid)
-        result = await database_sync_to_async(service.commit)(
-            self.document_id,
-            base_rev=message.rev,
-            ops=message.ops,
-            cid=message.cid,
-            author=self.user,
-            session=self.session,
+        submission = Submission(
+            message.rev,
+            message.ops,
+            message.cid,
+            self.user.pk,
+            self.session,
+            self.user_info["name"],
         )
-        if not result.duplicate:
-            # Broadcast before acking, so a fast sender cannot starve the others.
-            await self.channel_layer.group_send(
-                self.group, service.committed_message(result, self.user)
-            )
-        ack = protocol.ack_frame(result.op.cid, result.op.rev)
-        self.sequencer.note_committed(result.op.rev)
-        await self.deliver(self.sequencer.offer_ack(result.op.rev, ack))
+        outcome = await service.committer.submit(self.document_id, submission)
+        if isinstance(outcome, errors.ProtocolError):
+            raise outcome
+        # The committer broadcast the op before answering, so the ack cannot overtake it.
+        rev = outcome.op.rev
+        self.sequencer.note_committed(rev)
+        await self.deliver(self.sequencer.offer_ack(rev, protocol.ack_frame(message.cid, rev)))
 
     async def on_presence(self, message: protocol.Presence):
         self.presence = protocol.presence_payload(
@@ -192,9 +192,12 @@ class DocumentConsumer(AsyncWebsocketConsumer):
 
     # Group messages
 
-    async def op_committed(self, event):
+    async def ops_committed(self, event):
         if self.sequencer is not None:
-            await self.deliver(self.sequencer.offer_op(event["rev"], event["frame"]))
+            ready = []
+            for rev, frame in event["ops"]:
+                ready += self.sequencer.offer_op(rev, frame)
+            await self.deliver(ready)
 
     async def presence_update(self, event):
         if event["session"] != self.session and self.sequencer is not None:

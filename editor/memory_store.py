@@ -21,13 +21,14 @@ class MemoryLockedDocument:
     def __init__(self, document: MemoryDocument) -> None:
         self._document = document
         self.rev = document.rev
-        self.staged: tuple[CommittedOp, list, bool] | None = None
+        self.staged: tuple[list[CommittedOp], list, list] | None = None
 
     def content(self) -> list:
         return self._document.content
 
-    def find_cid(self, cid: str) -> CommittedOp | None:
-        return next((op for op in self._document.log if op.cid == cid), None)
+    def find_cids(self, cids: list[str]) -> dict[str, CommittedOp]:
+        wanted = set(cids)
+        return {op.cid: op for op in self._document.log if op.cid in wanted}
 
     def ops_after(self, rev: int) -> list[CommittedOp]:
         return self._document.log[rev:]
@@ -39,8 +40,8 @@ class MemoryLockedDocument:
             content = ot.apply(content, op.ops)
         return content
 
-    def append(self, op: CommittedOp, content: list, *, snapshot: bool) -> None:
-        self.staged = (op, content, snapshot)
+    def append(self, ops: list[CommittedOp], content: list, snapshots: list) -> None:
+        self.staged = (ops, content, snapshots)
 
 
 class MemoryStore:
@@ -61,8 +62,7 @@ class MemoryStore:
             yield locked
             # Reached only when the commit raised nothing: all or nothing, like a transaction.
             if locked.staged is not None:
-                op, content, snapshot = locked.staged
-                document.log.append(op)
-                document.rev, document.content = op.rev, content
-                if snapshot:
-                    document.snapshots[op.rev] = content
+                ops, content, snapshots = locked.staged
+                document.log.extend(ops)
+                document.rev, document.content = ops[-1].rev, content
+                document.snapshots.update(snapshots)

@@ -1,12 +1,16 @@
-"""The operation-ordering service: one function that turns a client's op into a revision.
+"""The operation-ordering service: one function that turns clients' ops into revisions.
 
 Pure: it speaks to storage through the small `OpStore` interface, so the same
 algorithm runs on the in-memory store in tests and on the database in
 production (`docs_app.op_store`), and the same contract tests cover both.
+
+Ops that arrive together for one document are committed as a batch in one
+transaction (one lock, one fsync); each keeps its own outcome, so one bad op
+never affects the others.
 """
 
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from editor import errors, ot
@@ -24,9 +28,24 @@ class CommittedOp:
 
 
 @dataclass(frozen=True)
+class Submission:
+    """An op a client made against `base_rev`."""
+
+    base_rev: int
+    ops: list
+    cid: str
+    author_id: int | None = None
+    session: str = ""
+    author_name: str | None = None  # for announcing it; not stored
+
+
+@dataclass(frozen=True)
 class CommitResult:
     op: CommittedOp
     duplicate: bool  # the cid was committed before; nothing new was written
+
+
+Outcome = CommitResult | errors.ProtocolError
 
 
 class LockedDocument(Protocol):
@@ -36,13 +55,15 @@ class LockedDocument(Protocol):
 
     def content(self) -> list: ...
 
-    def find_cid(self, cid: str) -> CommittedOp | None: ...
+    def find_cids(self, cids: list[str]) -> dict[str, CommittedOp]: ...
 
     def ops_after(self, rev: int) -> list[CommittedOp]: ...
 
     def content_at(self, rev: int) -> list: ...
 
-    def append(self, op: CommittedOp, content: list, *, snapshot: bool) -> None: ...
+    def append(self, ops: list[CommittedOp], content: list, snapshots: list) -> None:
+        """Store the new revisions, the new content, and (rev, content) snapshots."""
+        ...
 
 
 class OpStore(Protocol):
@@ -61,6 +82,21 @@ class OrderingPolicy:
 DEFAULT_POLICY = OrderingPolicy()
 
 
+def commit_ops(
+    store: OpStore, document_id, submissions: list[Submission], policy: OrderingPolicy
+) -> list[Outcome]:
+    """Commit each submission, in order, as the document's next revision; one transaction.
+
+    Idempotent on `cid`: a resubmitted op returns its original revision.
+    """
+    with store.lock(document_id) as document:
+        batch = Batch(document, policy, submissions)
+        outcomes = [batch.commit(submission) for submission in submissions]
+        if batch.appended:
+            document.append(batch.appended, batch.content, batch.snapshots)
+        return outcomes
+
+
 def commit_op(
     store: OpStore,
     *,
@@ -72,16 +108,12 @@ def commit_op(
     session: str,
     policy: OrderingPolicy = DEFAULT_POLICY,
 ) -> CommitResult:
-    """Commit `ops`, made against `base_rev`, as the document's next revision.
-
-    Idempotent on `cid`: a resubmitted op returns its original revision.
-    """
-    with store.lock(document_id) as document:
-        previous = document.find_cid(cid)
-        if previous is not None:
-            return CommitResult(previous, duplicate=True)
-        op = commit_locked(document, base_rev, ops, cid, author_id, session, policy)
-        return CommitResult(op, duplicate=False)
+    """Commit one op; raise its error instead of returning it."""
+    submission = Submission(base_rev, ops, cid, author_id, session)
+    (outcome,) = commit_ops(store, document_id, [submission], policy)
+    if isinstance(outcome, errors.ProtocolError):
+        raise outcome
+    return outcome
 
 
 def restore_revision(
@@ -100,31 +132,70 @@ def restore_revision(
     edit can slip between the diff and the commit.
     """
     with store.lock(document_id) as document:
-        previous = document.find_cid(cid)
-        if previous is not None:
-            return CommitResult(previous, duplicate=True)
+        restore = Submission(document.rev, [], cid, author_id, session)
+        batch = Batch(document, policy, [restore])
+        if cid in batch.previous:
+            return CommitResult(batch.previous[cid], duplicate=True)
         if not 0 <= rev <= document.rev:
             raise errors.BadRev(
                 f"Revision {rev} does not exist (the document is at {document.rev})."
             )
         ops = ot.diff(document.content(), document.content_at(rev))
-        op = commit_locked(document, document.rev, ops, cid, author_id, session, policy)
+        outcome = batch.commit(replace(restore, ops=ops))
+        if isinstance(outcome, errors.ProtocolError):
+            raise outcome
+        if batch.appended:
+            document.append(batch.appended, batch.content, batch.snapshots)
+        return outcome
+
+
+@dataclass
+class Batch:
+    """The ops of one transaction: what is committed so far, and the content it leads to."""
+
+    document: LockedDocument
+    policy: OrderingPolicy
+    submissions: list[Submission]
+    appended: list[CommittedOp] = field(default_factory=list)
+    snapshots: list[tuple[int, list]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rev = self.document.rev
+        self.content = self.document.content()
+        self.previous = self.document.find_cids([s.cid for s in self.submissions])
+        bases = [s.base_rev for s in self.submissions if 0 <= s.base_rev <= self.rev]
+        self.history_start = min(bases, default=self.rev)
+        self.history = self.document.ops_after(self.history_start)
+
+    def commit(self, submission: Submission) -> Outcome:
+        previous = self.previous.get(submission.cid)
+        if previous is not None:
+            return CommitResult(previous, duplicate=True)
+        try:
+            op = self.apply(submission)
+        except errors.ProtocolError as error:
+            return error
+        self.previous[op.cid] = op
         return CommitResult(op, duplicate=False)
 
-
-def commit_locked(document, base_rev, ops, cid, author_id, session, policy) -> CommittedOp:
-    """Transform, apply and append one op to a document already held by `store.lock`."""
-    check_base_rev(base_rev, document.rev, policy)
-    concurrent = document.ops_after(base_rev)
-    content = document.content()
-    ot_validate(ops, base_length(content, concurrent), cid)
-    transformed = transform_over(ops, concurrent)
-    new_content = ot_apply(content, transformed, cid)
-    if ot.length(new_content) > policy.max_length:
-        raise errors.TooLarge(f"The document would exceed {policy.max_length} characters.", cid=cid)
-    op = CommittedOp(document.rev + 1, transformed, cid, session, author_id)
-    document.append(op, new_content, snapshot=op.rev % policy.snapshot_every == 0)
-    return op
+    def apply(self, submission: Submission) -> CommittedOp:
+        check_base_rev(submission.base_rev, self.rev, self.policy)
+        concurrent = self.history[submission.base_rev - self.history_start :]
+        cid = submission.cid
+        ot_validate(submission.ops, base_length(self.content, concurrent), cid)
+        transformed = transform_over(submission.ops, concurrent)
+        content = ot_apply(self.content, transformed, cid)
+        if ot.length(content) > self.policy.max_length:
+            raise errors.TooLarge(
+                f"The document would exceed {self.policy.max_length} characters.", cid=cid
+            )
+        op = CommittedOp(self.rev + 1, transformed, cid, submission.session, submission.author_id)
+        self.rev, self.content = op.rev, content
+        self.history.append(op)
+        self.appended.append(op)
+        if op.rev % self.policy.snapshot_every == 0:
+            self.snapshots.append((op.rev, content))
+        return op
 
 
 def check_base_rev(base_rev: int, current_rev: int, policy: OrderingPolicy) -> None:

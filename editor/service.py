@@ -1,12 +1,23 @@
 """Commit an op and announce it: the one path for WebSocket and REST edits alike."""
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
 from docs_app.op_store import DatabaseOpStore
 from editor import protocol
-from editor.ordering import CommitResult, OrderingPolicy, commit_op, restore_revision
+from editor.committer import Committer
+from editor.ordering import (
+    CommitResult,
+    CommittedOp,
+    OrderingPolicy,
+    Outcome,
+    Submission,
+    commit_op,
+    commit_ops,
+    restore_revision,
+)
 
 
 def group_name(document_id) -> str:
@@ -21,8 +32,13 @@ def ordering_policy() -> OrderingPolicy:
     )
 
 
+def commit_batch(document_id, submissions: list[Submission]) -> list[Outcome]:
+    """Commit several ops to one document in one transaction (the WebSocket path)."""
+    return commit_ops(DatabaseOpStore(), document_id, submissions, ordering_policy())
+
+
 def commit(document_id, *, base_rev: int, ops: list, cid: str, author, session: str):
-    """Commit through the ordering service on the database; return the CommitResult."""
+    """Commit one op through the ordering service on the database; return the CommitResult."""
     return commit_op(
         DatabaseOpStore(),
         document_id=document_id,
@@ -40,14 +56,30 @@ def broadcast(document_id, message: dict) -> None:
     async_to_sync(get_channel_layer().group_send)(group_name(document_id), message)
 
 
-def committed_message(result: CommitResult, author) -> dict:
-    """Return the group message announcing a committed op; the frame is encoded once here."""
-    op = result.op
-    author_info = None if author is None else {"id": author.pk, "name": author.get_username()}
-    payload = protocol.op_payload(
-        rev=op.rev, ops=op.ops, cid=op.cid, session=op.session or None, author=author_info
-    )
-    return {"type": "op.committed", "rev": op.rev, "frame": protocol.encode(payload)}
+def committed_message(announced: list[tuple[CommittedOp, str | None]]) -> dict:
+    """Return the one group message announcing newly committed ops, each frame encoded once."""
+    frames = []
+    for op, author_name in announced:
+        author = None if op.author_id is None else {"id": op.author_id, "name": author_name}
+        payload = protocol.op_payload(
+            rev=op.rev, ops=op.ops, cid=op.cid, session=op.session or None, author=author
+        )
+        frames.append([op.rev, protocol.encode(payload)])
+    return {"type": "ops.committed", "ops": frames}
+
+
+async def announce_batch(document_id, submissions: list[Submission], outcomes: list[Outcome]):
+    """Broadcast a batch's new revisions, in revision order, as one group message."""
+    announced = [
+        (outcome.op, submission.author_name)
+        for submission, outcome in zip(submissions, outcomes, strict=True)
+        if isinstance(outcome, CommitResult) and not outcome.duplicate
+    ]
+    if announced:
+        await get_channel_layer().group_send(group_name(document_id), committed_message(announced))
+
+
+committer = Committer(database_sync_to_async(commit_batch), announce_batch)
 
 
 def submit_op(document_id, *, base_rev: int, ops: list, cid: str, author, session: str = ""):
@@ -56,8 +88,12 @@ def submit_op(document_id, *, base_rev: int, ops: list, cid: str, author, sessio
         document_id, base_rev=base_rev, ops=ops, cid=cid, author=author, session=session
     )
     if not result.duplicate:
-        broadcast(document_id, committed_message(result, author))
+        broadcast(document_id, committed_message([(result.op, username(author))]))
     return result
+
+
+def username(user) -> str | None:
+    return None if user is None else user.get_username()
 
 
 def restore(document_id, *, rev: int, cid: str, author, session: str = "") -> CommitResult:
@@ -72,7 +108,7 @@ def restore(document_id, *, rev: int, cid: str, author, session: str = "") -> Co
         policy=ordering_policy(),
     )
     if not result.duplicate:
-        broadcast(document_id, committed_message(result, author))
+        broadcast(document_id, committed_message([(result.op, username(author))]))
     return result
 
 

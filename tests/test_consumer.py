@@ -287,7 +287,8 @@ async def test_storage_failure_is_unavailable_and_nothing_is_committed(alice_doc
     client = Client(document, token)
     await client.open()
     # A database outage is a fault we cannot cause for real inside the test database.
-    with mock.patch.object(service, "commit", side_effect=errors.Unavailable(cid="u1")):
+    failing = mock.AsyncMock(side_effect=errors.Unavailable(cid="u1"))
+    with mock.patch.object(service.committer, "commit_batch", failing):
         await client.send(type="op", rev=0, cid="u1", ops=[{"insert": "x"}])
         error = await client.receive()
     assert (error["code"], error["cid"]) == ("unavailable", "u1")

@@ -15,7 +15,10 @@ _EMBED_RETAIN = "embeds are not supported: cannot retain an embed with changes"
 
 
 def compose(a: Ops, b: Ops) -> Ops:
-    """Return one Delta with the effect of applying a and then b."""
+    """Return one Delta with the effect of applying a and then b.
+
+    Raise InvalidOp if b cuts through a surrogate pair that a inserts.
+    """
     this, other = OpIterator(a), OpIterator(b)
     result = Builder(_leading_inserts(this, other))
     while this.has_next() or other.has_next():
@@ -120,7 +123,10 @@ def transform_position(ops: Ops, index: int, priority: bool = False) -> int:
 
 
 def invert(ops: Ops, base: Ops) -> Ops:
-    """Return the Delta that undoes ops, given the document base it applied to."""
+    """Return the Delta that undoes ops, given the document base it applied to.
+
+    Raise InvalidOp if ops reaches past the end of base or cuts a surrogate pair in it.
+    """
     if covered_length(ops) > length(base):
         raise InvalidOp("cannot invert: the op reaches past the end of its base document")
     result = Builder()

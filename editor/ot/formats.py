@@ -31,8 +31,11 @@ def _matches(pattern: re.Pattern[str]) -> Callable[[Any], bool]:
     return lambda value: isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
+_language = _matches(_LANGUAGE)
+
+
 def _code_block(value: Any) -> bool:
-    return value is True or _matches(_LANGUAGE)(value)
+    return value is True or _language(value)
 
 
 # name -> (accepts a value, what it expects, for the error message)

@@ -3,7 +3,7 @@
 An op is a JSON-shaped dict: `{"insert": str | embed, "attributes"?: {...}}`,
 `{"retain": int, "attributes"?: {...}}` or `{"delete": int}`. A Delta is a list
 of ops. Ops are treated as immutable values: functions here never mutate their
-arguments, and results may share attribute dicts with their inputs.
+arguments, and results may share op and attribute dicts with their inputs.
 """
 
 from typing import Any
