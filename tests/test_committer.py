@@ -19,8 +19,7 @@ class FakeStorage:
     async def commit_batch(self, document_id, submissions):
         self.batches.append([submission.cid for submission in submissions])
         await asyncio.sleep(0.01)
-        if self.fail_next:
-            self.failing_cids = set()
+        if self.failing_cids & {submission.cid for submission in submissions}:
             raise errors.Unavailable()
         outcomes = []
         for submission in submissions:
