@@ -1,24 +1,33 @@
-"""Several processes commit to one document at once on PostgreSQL: the log stays exact."""
+"""Several processes commit to one document at once: the log stays exact.
+
+PostgreSQL serialises them with a row lock, SQLite with IMMEDIATE transactions.
+"""
 
 import subprocess
 import sys
 
-import psycopg
 import pytest
 
-from editor import ot
+from tests.live_editing import compose_log, stored_document
 from tests.live_server import PROJECT_DIR, manage, server_env
 
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(180)]
+pytestmark = pytest.mark.timeout(180)
 
 PROCESSES = 4
 OPS_PER_PROCESS = 40
 
 
-def test_concurrent_committers_in_separate_processes(postgres_url):
-    env = server_env(postgres_url)
+@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/db.sqlite3"
+    return request.getfixturevalue("postgres_url")
+
+
+def test_concurrent_committers_in_separate_processes(database_url):
+    env = server_env(database_url)
     manage(env, "migrate", "--noinput", "-v", "0")
-    document_id = create_document(postgres_url)
+    document_id = create_document(env)
     workers = [
         subprocess.Popen(
             [
@@ -41,44 +50,24 @@ def test_concurrent_committers_in_separate_processes(postgres_url):
         _, stderr = worker.communicate(timeout=150)
         assert worker.returncode == 0, stderr
 
-    with psycopg.connect(postgres_url) as connection:
-        revisions = connection.execute(
-            "SELECT rev, ops, cid FROM docs_app_revision WHERE document_id = %s ORDER BY rev",
-            (document_id,),
-        ).fetchall()
-        rev, content = connection.execute(
-            "SELECT rev, content FROM docs_app_document WHERE id = %s", (document_id,)
-        ).fetchone()
-
+    rev, content, log = stored_document(database_url, document_id)
     total = PROCESSES * OPS_PER_PROCESS
-    assert [row[0] for row in revisions] == list(range(1, total + 1)), "revisions must be gapless"
+    assert [row[0] for row in log] == list(range(1, total + 1)), "revisions must be gapless"
     assert rev == total
-    cids = [row[2] for row in revisions]
+    cids = [row[2] for row in log]
     assert sorted(cids) == sorted(
         f"p{n}-{i}" for n in range(PROCESSES) for i in range(OPS_PER_PROCESS)
     )
-    composed = [{"insert": "\n"}]
-    for row in revisions:
-        composed = ot.apply(composed, row[1])
-    assert composed == content, "stored content must equal the composition of the log"
+    assert compose_log(log) == content, "stored content must equal the composition of the log"
     text = "".join(op["insert"] for op in content)
     for n in range(PROCESSES):
         for i in range(OPS_PER_PROCESS):
             assert text.count(f"[p{n}:{i}]") == 1
 
 
-def create_document(database_url: str) -> str:
-    with psycopg.connect(database_url) as connection:
-        user_id = connection.execute(
-            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
-            "email, is_staff, is_active, date_joined) "
-            "VALUES ('!', false, 'owner', '', '', '', false, true, now()) RETURNING id"
-        ).fetchone()[0]
-        return str(
-            connection.execute(
-                "INSERT INTO docs_app_document (id, title, owner_id, rev, content, created_at, "
-                "updated_at) VALUES (gen_random_uuid(), 'race', %s, 0, '[{\"insert\": \"\\n\"}]', "
-                "now(), now()) RETURNING id",
-                (user_id,),
-            ).fetchone()[0]
-        )
+def create_document(env: dict) -> str:
+    code = (
+        "from django.contrib.auth.models import User; from docs_app.models import Document; "
+        "print(Document.objects.create(owner=User.objects.create(username='owner')).pk)"
+    )
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
