@@ -9,9 +9,10 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import DatabaseError, transaction
-from django.utils import timezone
+import orjson
+from django.db import DatabaseError, connection, transaction
 
+from docs_app import op_sql as sql
 from docs_app.models import Document, Revision, Snapshot, empty_document
 from editor import errors, ot
 from editor.ordering import CommittedOp
@@ -54,71 +55,79 @@ content_cache = ContentCache()
 
 
 class LockedRow:
-    def __init__(self, document_id, rev: int) -> None:
+    """A document row held for one commit. Plain SQL: this runs for every committed op."""
+
+    def __init__(self, cursor, document_id, key, rev: int) -> None:
+        self.cursor = cursor
         self.document_id = document_id
+        self.key = key  # the primary key as the database stores it
         self.rev = rev
         self.committed: tuple[int, list] | None = None
+        self.sql = sql.statements()
 
     def content(self) -> list:
         content = content_cache.get(self.document_id, self.rev)
         if content is None:
-            content = Document.objects.values_list("content", flat=True).get(pk=self.document_id)
+            self.cursor.execute(self.sql.select_content, [self.key])
+            content = orjson.loads(self.cursor.fetchone()[0])
         return content
 
     def find_cids(self, cids: list[str]) -> dict[str, CommittedOp]:
         if not cids:
             return {}
-        rows = Revision.objects.filter(document_id=self.document_id, cid__in=cids).values(
-            *REVISION_FIELDS
-        )
-        return {row["cid"]: committed_op(row) for row in rows}
+        self.cursor.execute(self.sql.select_cids(len(cids)), [self.key, *cids])
+        return {row[2]: op_from_row(row) for row in self.cursor.fetchall()}
 
     def ops_after(self, rev: int) -> list[CommittedOp]:
-        return ops_between(self.document_id, rev, self.rev)
+        self.cursor.execute(self.sql.select_ops_between, [self.key, rev, self.rev])
+        return [op_from_row(row) for row in self.cursor.fetchall()]
 
     def content_at(self, rev: int) -> list:
         return content_at(self.document_id, rev)
 
     def append(self, ops: list[CommittedOp], content: list, snapshots: list) -> None:
-        Revision.objects.bulk_create(
-            Revision(
-                document_id=self.document_id,
-                rev=op.rev,
-                ops=op.ops,
-                cid=op.cid,
-                session=op.session,
-                author_id=op.author_id,
+        now = sql.adapt_now()
+        self.cursor.executemany(
+            self.sql.insert_revision,
+            [
+                [self.key, op.rev, dumps(op.ops), op.cid, op.session, op.author_id, now]
+                for op in ops
+            ],
+        )
+        self.cursor.execute(self.sql.update_document, [ops[-1].rev, dumps(content), now, self.key])
+        if snapshots:
+            self.cursor.executemany(
+                self.sql.insert_snapshot,
+                [[self.key, rev, dumps(snapshot), now] for rev, snapshot in snapshots],
             )
-            for op in ops
-        )
-        Document.objects.filter(pk=self.document_id).update(
-            rev=ops[-1].rev, content=content, updated_at=timezone.now()
-        )
-        Snapshot.objects.bulk_create(
-            Snapshot(document_id=self.document_id, rev=rev, content=snapshot)
-            for rev, snapshot in snapshots
-        )
         self.committed = (ops[-1].rev, content)
+
+
+def op_from_row(row) -> CommittedOp:
+    rev, ops, cid, session, author_id = row
+    return CommittedOp(rev, orjson.loads(ops), cid, session, author_id)
+
+
+def dumps(value) -> str:
+    return orjson.dumps(value).decode()
 
 
 class DatabaseOpStore:
     @contextmanager
     def lock(self, document_id) -> Iterator[LockedRow]:
+        locked = None
         try:
-            with transaction.atomic():
-                rev = (
-                    Document.objects.select_for_update()
-                    .filter(pk=document_id)
-                    .values_list("rev", flat=True)
-                    .first()
-                )
-                if rev is None:
+            with transaction.atomic(), connection.cursor() as cursor:
+                key = sql.primary_key(document_id)
+                cursor.execute(sql.statements().lock_document, [key])
+                row = cursor.fetchone()
+                if row is None:
                     raise errors.DocumentNotFound()
-                locked = LockedRow(document_id, rev)
+                locked = LockedRow(cursor, document_id, key, row[0])
                 yield locked
         except DatabaseError as error:
             raise errors.Unavailable() from error
-        if locked.committed is not None:
+        if locked is not None and locked.committed is not None:
             content_cache.put(document_id, *locked.committed)
 
 

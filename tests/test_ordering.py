@@ -1,12 +1,13 @@
 """The ordering service's contract, run against every OpStore: in memory and the database."""
 
+import dataclasses
 import uuid
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import OperationalError
 
+from docs_app import op_sql
 from docs_app.models import Document, Revision, Snapshot
 from docs_app.op_store import DatabaseOpStore, content_at, ops_between
 from editor import errors, ot
@@ -187,15 +188,18 @@ def test_a_document_may_not_grow_past_the_limit(backend):
 def test_a_storage_failure_is_unavailable_and_commits_nothing():
     backend = DatabaseBackend()
     document = backend.new_document()
-    # A fault we cannot cause for real mid-transaction: the document update fails
-    # after the revision row was written.
+    # A real database error after the revision row was written: the document
+    # update goes to a table that does not exist.
+    real = op_sql.statements()
+    broken = dataclasses.replace(real, update_document="UPDATE no_such_table SET x = %s")
     with (
-        mock.patch("docs_app.op_store.Document.objects.filter", side_effect=OperationalError),
+        mock.patch.object(op_sql, "statements", return_value=broken),
         pytest.raises(errors.Unavailable),
     ):
         commit(backend, document, 0, [{"insert": "lost"}], "c1")
     assert not Revision.objects.filter(document_id=document).exists()
     assert Document.objects.get(pk=document).rev == 0
+    assert commit(backend, document, 0, [{"insert": "kept"}], "c1").op.rev == 1
 
 
 @pytest.mark.django_db
