@@ -135,6 +135,7 @@ COWRITE_PRESENCE_RATE = env_int("COWRITE_PRESENCE_RATE", 20)
 COWRITE_ABUSE_LIMIT = env_int("COWRITE_ABUSE_LIMIT", 50)
 
 AUTH_PASSWORD_VALIDATORS = [
+COWRITE_COMMIT_THREADS = env_int("COWRITE_COMMIT_THREADS", 4)
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

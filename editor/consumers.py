@@ -121,7 +121,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             self.session,
             self.user_info["name"],
         )
-        outcome = await service.committer.submit(self.document_id, submission)
+        outcome = await service.committer().submit(self.document_id, submission)
         if isinstance(outcome, errors.ProtocolError):
             raise outcome
         # The committer broadcast the op before answering, so the ack cannot overtake it.

@@ -1,9 +1,13 @@
 """Commit an op and announce it: the one path for WebSocket and REST edits alike."""
 
+import functools
+from concurrent.futures import ThreadPoolExecutor
+
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import connection
 
 from docs_app.op_store import DatabaseOpStore
 from editor import protocol
@@ -79,7 +83,18 @@ async def announce_batch(document_id, submissions: list[Submission], outcomes: l
         await get_channel_layer().group_send(group_name(document_id), committed_message(announced))
 
 
-committer = Committer(database_sync_to_async(commit_batch), announce_batch)
+@functools.cache
+def committer() -> Committer:
+    """Return the process's committer, whose commits run on a pool of database threads.
+
+    Commits to different documents then overlap their waits on the database;
+    batches for one document never overlap (the committer runs one at a time).
+    SQLite has a single writer, so there one thread is enough.
+    """
+    threads = 1 if connection.vendor == "sqlite" else settings.COWRITE_COMMIT_THREADS
+    executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cowrite-commit")
+    run = database_sync_to_async(commit_batch, thread_sensitive=False, executor=executor)
+    return Committer(run, announce_batch)
 
 
 def submit_op(document_id, *, base_rev: int, ops: list, cid: str, author, session: str = ""):
