@@ -170,6 +170,13 @@ class Batch:
     def commit(self, submission: Submission) -> Outcome:
         previous = self.previous.get(submission.cid)
         if previous is not None:
+            if previous.author_id != submission.author_id:
+                # Otherwise anyone who guessed another editor's next cid could make
+                # that editor's op be acked without ever being applied.
+                return errors.BadMessage(
+                    "This cid was already used by someone else; use a fresh one.",
+                    cid=submission.cid,
+                )
             return CommitResult(previous, duplicate=True)
         try:
             op = self.apply(submission)

@@ -18,6 +18,7 @@ from editor.ordering import OrderingPolicy, commit_op, restore_revision
 class MemoryBackend:
     def __init__(self):
         self.store = MemoryStore()
+        self.author_ids = (1, 2)
 
     def new_document(self):
         document_id = uuid.uuid4()
@@ -38,6 +39,8 @@ class DatabaseBackend:
     def __init__(self):
         self.store = DatabaseOpStore()
         self.owner = get_user_model().objects.create_user("owner", password="pw-for-tests-1")
+        other = get_user_model().objects.create_user("other", password="pw-for-tests-1")
+        self.author_ids = (self.owner.pk, other.pk)
 
     def new_document(self):
         return Document.objects.create(owner=self.owner).pk
@@ -261,3 +264,18 @@ def test_restore_commits_a_new_revision_with_the_old_content(backend):
         restore_revision(
             backend.store, document_id=document, rev=9, cid="r2", author_id=None, session=""
         )
+
+
+def test_a_cid_taken_by_another_author_is_refused_not_acked(backend):
+    document = backend.new_document()
+    victim, attacker = backend.author_ids
+    commit_op(
+        backend.store, document_id=document, base_rev=0, ops=[{"insert": "mine"}],
+        cid="victim-7", author_id=attacker, session="attacker",
+    )  # fmt: skip
+    with pytest.raises(errors.BadMessage, match="already used"):
+        commit_op(
+            backend.store, document_id=document, base_rev=0, ops=[{"insert": "yours"}],
+            cid="victim-7", author_id=victim, session="victim",
+        )  # fmt: skip
+    assert len(backend.log(document)) == 1
