@@ -29,12 +29,14 @@ def make_user(name: str) -> str:
 
 
 @database_sync_to_async
-def make_document(owner: str, **roles: str) -> Document:
-    document = Document.objects.create(owner=get_user_model().objects.get(username=owner))
-    for name, role in roles.items():
-        user = get_user_model().objects.get(username=name)
-        Collaborator.objects.create(document=document, user=user, role=role)
-    return document
+def make_document(owner: str) -> Document:
+    return Document.objects.create(owner=get_user_model().objects.get(username=owner))
+
+
+@database_sync_to_async
+def share(document: Document, username: str, role: str) -> None:
+    user = get_user_model().objects.get(username=username)
+    Collaborator.objects.create(document=document, user=user, role=role)
 
 
 class Client:
@@ -94,11 +96,7 @@ async def test_sync_gets_a_welcome_with_a_snapshot(alice_doc):
 async def test_an_op_is_acked_to_its_sender_and_broadcast_to_the_others(alice_doc):
     document, alice_token = alice_doc
     bob_token = await make_user("bob")
-    await database_sync_to_async(Collaborator.objects.create)(
-        document=document,
-        user=await database_sync_to_async(get_user_model().objects.get)(username="bob"),
-        role="editor",
-    )
+    await share(document, "bob", "editor")
     alice, bob = Client(document, alice_token), Client(document, bob_token)
     alice_welcome = await alice.open()
     await bob.open()
@@ -174,11 +172,7 @@ async def test_a_resent_cid_is_acked_with_its_original_rev_and_applied_once(alic
 async def test_a_viewer_receives_ops_but_may_not_send_them(alice_doc):
     document, alice_token = alice_doc
     viewer_token = await make_user("victor")
-    await database_sync_to_async(Collaborator.objects.create)(
-        document=document,
-        user=await database_sync_to_async(get_user_model().objects.get)(username="victor"),
-        role="viewer",
-    )
+    await share(document, "victor", "viewer")
     alice, viewer = Client(document, alice_token), Client(document, viewer_token)
     await alice.open()
     assert (await viewer.open())["role"] == "viewer"
@@ -374,11 +368,7 @@ async def test_a_lost_newest_broadcast_arrives_with_the_next_heartbeat(alice_doc
 async def test_revoked_access_closes_with_4403_and_deletion_with_4404(alice_doc):
     document, token = alice_doc
     bob_token = await make_user("bob")
-    await database_sync_to_async(Collaborator.objects.create)(
-        document=document,
-        user=await database_sync_to_async(get_user_model().objects.get)(username="bob"),
-        role="editor",
-    )
+    await share(document, "bob", "editor")
     client, other = Client(document, token), Client(document, bob_token)
     await client.open()
     await other.open()
