@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "docs_app",
     "editor",
 ]
@@ -133,9 +135,9 @@ COWRITE_OP_RATE = env_int("COWRITE_OP_RATE", 500)
 COWRITE_OP_BURST = env_int("COWRITE_OP_BURST", 1000)
 COWRITE_PRESENCE_RATE = env_int("COWRITE_PRESENCE_RATE", 20)
 COWRITE_ABUSE_LIMIT = env_int("COWRITE_ABUSE_LIMIT", 50)
+COWRITE_COMMIT_THREADS = env_int("COWRITE_COMMIT_THREADS", 4)
 
 AUTH_PASSWORD_VALIDATORS = [
-COWRITE_COMMIT_THREADS = env_int("COWRITE_COMMIT_THREADS", 4)
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -168,6 +170,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "docs_app.api.exceptions.exception_handler",
+}
+
+# /api/schema/ and /api/docs/; the Swagger UI files are served locally (offline).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cowrite API",
+    "DESCRIPTION": "Documents and their full history (PROTOCOL.md, REST part).",
+    "VERSION": "1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentRoleEnum": "docs_app.api.serializers.ROLES",
+        "CollaboratorRoleEnum": "docs_app.models.Collaborator.Role",
+    },
 }
 
 # HTTPS=1 when the app is served over TLS (directly or behind a proxy that sets
