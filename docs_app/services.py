@@ -12,8 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from docs_app.document_selectors import existing_rev
 from docs_app.models import Collaborator, Document
+from docs_app.selectors import existing_rev
 from editor import service
 from editor.ordering import CommitResult
 

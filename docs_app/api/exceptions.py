@@ -10,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from docs_app.document_selectors import RevisionNotFound
+from docs_app.selectors import RevisionNotFound
 from editor import errors
 
 # BadRev covers a base revision ahead of the document and one too old to

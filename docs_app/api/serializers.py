@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from docs_app.document_selectors import EXPORTS
 from docs_app.models import Collaborator, Document, Revision
+from docs_app.selectors import EXPORTS
 from editor.protocol import MAX_CID_LENGTH
 
 ROLES = ["owner", "editor", "viewer"]

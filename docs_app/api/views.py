@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from docs_app import document_selectors, services
+from docs_app import selectors, services
 from docs_app.api import serializers as s
 from docs_app.api.filters import OwnershipFilter
 from docs_app.api.pagination import RevisionPagination
@@ -87,7 +87,7 @@ class DocumentViewSet(
     }
 
     def get_queryset(self):
-        return document_selectors.documents_with_role(self.request.user)
+        return selectors.documents_with_role(self.request.user)
 
     def represent(self, document_id, status_code: int = status.HTTP_200_OK) -> Response:
         document = self.get_queryset().get(pk=document_id)
@@ -118,12 +118,12 @@ class DocumentViewSet(
     @action(detail=True, content_negotiation_class=FormatIsAQueryParameter)
     def content(self, request: Request, pk=None) -> Response:
         params = query(s.ContentQuerySerializer, request)
-        return Response(document_selectors.document_content(pk, **params))
+        return Response(selectors.document_content(pk, **params))
 
     @extend_schema(responses={200: s.RevisionSerializer(many=True), **errors(400, 404)})
     @action(detail=True, pagination_class=RevisionPagination, filter_backends=[])
     def revisions(self, request: Request, pk=None) -> Response:
-        page = self.paginate_queryset(document_selectors.revision_log(pk))
+        page = self.paginate_queryset(selectors.revision_log(pk))
         return self.get_paginated_response(s.RevisionSerializer(page, many=True).data)
 
     @extend_schema(
@@ -134,7 +134,7 @@ class DocumentViewSet(
     def diff(self, request: Request, pk=None) -> Response:
         params = query(s.DiffQuerySerializer, request)
         return Response(
-            document_selectors.revision_diff(pk, from_rev=params["from"], to_rev=params.get("to"))
+            selectors.revision_diff(pk, from_rev=params["from"], to_rev=params.get("to"))
         )
 
     @extend_schema(
@@ -175,7 +175,7 @@ class DocumentViewSet(
     @extend_schema(responses={200: s.CollaboratorSerializer(many=True), **errors(404)})
     @action(detail=True, filter_backends=[])
     def collaborators(self, request: Request, pk=None) -> Response:
-        page = self.paginate_queryset(document_selectors.collaborators_of(pk))
+        page = self.paginate_queryset(selectors.collaborators_of(pk))
         return self.get_paginated_response(s.CollaboratorSerializer(page, many=True).data)
 
     @extend_schema(
