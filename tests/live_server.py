@@ -21,6 +21,16 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 class LiveServer:
     port: int
     env: dict
+    process: subprocess.Popen | None = None
+    log: object = None
+
+    def stop(self) -> None:
+        """Stop the Daphne process with SIGTERM, as a deploy or a restart does."""
+        stop(self.process)
+
+    def start(self) -> None:
+        """Start a new Daphne process on the same port and database."""
+        self.process, _ = start_daphne(self.env, self.log, self.port)
 
     @property
     def http_url(self) -> str:
@@ -93,8 +103,8 @@ def migrated_sqlite_url() -> Iterator[str]:
         yield f"sqlite:///{workdir}/db.sqlite3"
 
 
-def start_daphne(env: dict, log) -> tuple[subprocess.Popen, int]:
-    port = free_port()
+def start_daphne(env: dict, log, port: int | None = None) -> tuple[subprocess.Popen, int]:
+    port = port or free_port()
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
     process = subprocess.Popen(
         [*command, "config.asgi:application"],
@@ -130,6 +140,7 @@ def daphne_processes(env: dict, count: int = 1) -> Iterator[list[LiveServer]]:
         servers = []
         for _ in range(count):
             process, port = start_daphne(env, log)
-            stack.callback(stop, process)
-            servers.append(LiveServer(port=port, env=env))
+            server = LiveServer(port=port, env=env, process=process, log=log)
+            stack.callback(lambda server=server: stop(server.process))
+            servers.append(server)
         yield servers

@@ -84,3 +84,30 @@ async def test_a_trace_typed_through_one_client_ends_as_the_trace_does(embedded_
         await client.close()
     _, content, _ = stored_document(embedded_server.env["DATABASE_URL"], document_id)
     assert "".join(run["insert"] for run in content) == trace["endContent"] + "\n"
+
+
+async def test_nothing_is_lost_when_the_server_restarts_mid_session(embedded_server):
+    token = embedded_server.create_user("alice")
+    document_id = create_document(embedded_server, token)
+    clients = [client_for(embedded_server, token, document_id, f"r{n}", n) for n in range(4)]
+    await asyncio.gather(*(client.start() for client in clients))
+    rng = random.Random(7)
+    try:
+        await edit_randomly(clients, rng, 1.0, disconnect_rate=0)
+        await asyncio.to_thread(embedded_server.stop)
+        # Edits made while the server is down stay local and are sent after the reconnect.
+        for client in clients:
+            client.edit([{"insert": f"<{client.state.client_id} offline>"}])
+        await asyncio.to_thread(embedded_server.start)
+        head = await settle(clients)
+    finally:
+        await asyncio.gather(*(client.close() for client in clients))
+    rev, content, log = stored_document(embedded_server.env["DATABASE_URL"], document_id)
+    assert rev == head
+    assert all(client.state.document == content for client in clients)
+    assert sum(client.reconnects for client in clients) >= len(clients)
+    text = "".join(run["insert"] for run in content)
+    for client in clients:
+        assert text.count(f"<{client.state.client_id} offline>") == 1
+    acked = [cid for client in clients for cid in client.timings.acked_at]
+    assert sorted(acked) == sorted(cid for _, _, cid in log), "every acked op, once"
