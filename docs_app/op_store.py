@@ -5,6 +5,7 @@ UPDATE` on PostgreSQL; on SQLite every transaction is IMMEDIATE (settings), so
 it holds the database's write lock from its first statement.
 """
 
+import functools
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,7 +63,6 @@ class LockedRow:
         self.document_id = document_id
         self.key = key  # the primary key as the database stores it
         self.rev = rev
-        self.committed: tuple[int, list] | None = None
         self.sql = sql.statements()
 
     def content(self) -> list:
@@ -100,7 +100,11 @@ class LockedRow:
                 self.sql.insert_snapshot,
                 [[self.key, rev, dumps(snapshot), now] for rev, snapshot in snapshots],
             )
-        self.committed = (ops[-1].rev, content)
+        # Cached only once the outermost transaction commits: content of a
+        # rolled-back revision must never be taken for that revision later.
+        transaction.on_commit(
+            functools.partial(content_cache.put, self.document_id, ops[-1].rev, content)
+        )
 
 
 def op_from_row(row) -> CommittedOp:
@@ -114,21 +118,24 @@ def dumps(value) -> str:
 
 class DatabaseOpStore:
     @contextmanager
-    def lock(self, document_id) -> Iterator[LockedRow]:
-        locked = None
+    def transaction(self) -> Iterator[None]:
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                key = sql.primary_key(document_id)
-                cursor.execute(sql.statements().lock_document, [key])
-                row = cursor.fetchone()
-                if row is None:
-                    raise errors.DocumentNotFound()
-                locked = LockedRow(cursor, document_id, key, row[0])
-                yield locked
+            with transaction.atomic():
+                yield
         except DatabaseError as error:
             raise errors.Unavailable() from error
-        if locked is not None and locked.committed is not None:
-            content_cache.put(document_id, *locked.committed)
+
+    @contextmanager
+    def lock(self, document_id) -> Iterator[LockedRow]:
+        # Inside `transaction()` this is a savepoint, so one document's failure
+        # leaves the others of a batch committed.
+        with self.transaction(), connection.cursor() as cursor:
+            key = sql.primary_key(document_id)
+            cursor.execute(sql.statements().lock_document, [key])
+            row = cursor.fetchone()
+            if row is None:
+                raise errors.DocumentNotFound()
+            yield LockedRow(cursor, document_id, key, row[0])
 
 
 def ops_between(document_id, after: int, upto: int) -> list[CommittedOp]:

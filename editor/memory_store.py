@@ -53,6 +53,11 @@ class MemoryStore:
         self.documents[document_id] = MemoryDocument()
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        # Each document's commit is already all-or-nothing (see lock).
+        yield
+
+    @contextmanager
     def lock(self, document_id) -> Iterator[MemoryLockedDocument]:
         with self._mutex:
             document = self.documents.get(document_id)

@@ -71,6 +71,10 @@ class OpStore(Protocol):
         """Hold the document for one commit; raise DocumentNotFound or Unavailable."""
         ...
 
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group several documents' commits into one (raise Unavailable if it fails)."""
+        ...
+
 
 @dataclass(frozen=True)
 class OrderingPolicy:
@@ -95,6 +99,25 @@ def commit_ops(
         if batch.appended:
             document.append(batch.appended, batch.content, batch.snapshots)
         return outcomes
+
+
+def commit_many(
+    store: OpStore, batches: dict, policy: OrderingPolicy
+) -> dict[object, list[Outcome] | errors.ProtocolError]:
+    """Commit batches for several documents in one transaction; return each one's outcomes.
+
+    Documents are locked in a fixed order, so two processes committing
+    overlapping sets cannot deadlock. A document that fails (it was deleted,
+    say) fails alone, with one error for the whole of its batch.
+    """
+    results: dict[object, list[Outcome] | errors.ProtocolError] = {}
+    with store.transaction():
+        for document_id in sorted(batches, key=str):
+            try:
+                results[document_id] = commit_ops(store, document_id, batches[document_id], policy)
+            except errors.ProtocolError as error:
+                results[document_id] = error
+    return results
 
 
 def commit_op(

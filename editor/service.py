@@ -18,8 +18,8 @@ from editor.ordering import (
     OrderingPolicy,
     Outcome,
     Submission,
+    commit_many,
     commit_op,
-    commit_ops,
     restore_revision,
 )
 
@@ -36,9 +36,9 @@ def ordering_policy() -> OrderingPolicy:
     )
 
 
-def commit_batch(document_id, submissions: list[Submission]) -> list[Outcome]:
-    """Commit several ops to one document in one transaction (the WebSocket path)."""
-    return commit_ops(DatabaseOpStore(), document_id, submissions, ordering_policy())
+def commit_batches(batches: dict[object, list[Submission]]) -> dict:
+    """Commit ops for several documents in one transaction (the WebSocket path)."""
+    return commit_many(DatabaseOpStore(), batches, ordering_policy())
 
 
 def commit(document_id, *, base_rev: int, ops: list, cid: str, author, session: str):
@@ -85,16 +85,15 @@ async def announce_batch(document_id, submissions: list[Submission], outcomes: l
 
 @functools.cache
 def committer() -> Committer:
-    """Return the process's committer, whose commits run on a pool of database threads.
+    """Return the process's committer; its batches run on a small pool of database threads.
 
-    Commits to different documents then overlap their waits on the database;
-    batches for one document never overlap (the committer runs one at a time).
-    SQLite has a single writer, so there one thread is enough.
+    Batches never share a document, so up to COWRITE_COMMIT_THREADS of them
+    overlap their waits on the database. SQLite has a single writer: one.
     """
     threads = 1 if connection.vendor == "sqlite" else settings.COWRITE_COMMIT_THREADS
     executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cowrite-commit")
-    run = database_sync_to_async(commit_batch, thread_sensitive=False, executor=executor)
-    return Committer(run, announce_batch)
+    run = database_sync_to_async(commit_batches, thread_sensitive=False, executor=executor)
+    return Committer(run, announce_batch, max_concurrent=threads)
 
 
 def submit_op(document_id, *, base_rev: int, ops: list, cid: str, author, session: str = ""):

@@ -282,7 +282,7 @@ async def test_storage_failure_is_unavailable_and_nothing_is_committed(alice_doc
     await client.open()
     # A database outage is a fault we cannot cause for real inside the test database.
     failing = mock.AsyncMock(side_effect=errors.Unavailable(cid="u1"))
-    with mock.patch.object(service.committer(), "commit_batch", failing):
+    with mock.patch.object(service.committer(), "commit_many", failing):
         await client.send(type="op", rev=0, cid="u1", ops=[{"insert": "x"}])
         error = await client.receive()
     assert (error["code"], error["cid"]) == ("unavailable", "u1")

@@ -12,7 +12,7 @@ from docs_app.models import Document, Revision, Snapshot
 from docs_app.op_store import DatabaseOpStore, content_at, ops_between
 from editor import errors, ot
 from editor.memory_store import MemoryStore
-from editor.ordering import OrderingPolicy, commit_op, restore_revision
+from editor.ordering import OrderingPolicy, Submission, commit_many, commit_op, restore_revision
 
 
 class MemoryBackend:
@@ -279,3 +279,22 @@ def test_a_cid_taken_by_another_author_is_refused_not_acked(backend):
             cid="victim-7", author_id=victim, session="victim",
         )  # fmt: skip
     assert len(backend.log(document)) == 1
+
+
+def test_one_transaction_commits_several_documents_and_a_missing_one_fails_alone(backend):
+    first, second = backend.new_document(), backend.new_document()
+    missing = uuid.uuid4()
+    results = commit_many(
+        backend.store,
+        {
+            first: [Submission(0, [{"insert": "a"}], "a1"), Submission(0, [{"insert": "b"}], "a2")],
+            missing: [Submission(0, [{"insert": "x"}], "x1")],
+            second: [Submission(0, [{"insert": "c"}], "b1")],
+        },
+        OrderingPolicy(),
+    )
+    assert [outcome.op.rev for outcome in results[first]] == [1, 2]
+    assert [outcome.op.rev for outcome in results[second]] == [1]
+    assert isinstance(results[missing], errors.DocumentNotFound)
+    assert text(backend.content(first)) == "ab\n"
+    assert text(backend.content(second)) == "c\n"
