@@ -124,7 +124,14 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One process only. Room for bursts: a consumer busy committing its own op
+    # keeps receiving broadcasts meanwhile.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1000},
+        }
+    }
 
 # Collaboration limits (README "Configuration").
 COWRITE_SNAPSHOT_EVERY = env_int("COWRITE_SNAPSHOT_EVERY", 100)

@@ -4,6 +4,7 @@ import asyncio
 import secrets
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -28,6 +29,7 @@ presence_registry = PresenceRegistry()
 class DocumentConsumer(AsyncWebsocketConsumer):
     sequencer: OpSequencer | None = None
     presence: dict | None = None
+    gap_check_pending = False
 
     async def connect(self):
         user = self.scope["user"]
@@ -83,7 +85,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             # the client's heartbeat bounds how long that can go unnoticed.
             head = await database_sync_to_async(head_rev)(self.document_id)
             self.sequencer.note_committed(head)
-            await self.deliver([])
+            self.gap_check_pending = False  # a lost gap.check must not stall delivery
+            await self.fill_gaps()
 
     async def on_sync(self, message: protocol.Sync):
         state = await database_sync_to_async(sync_state)(self.document_id, message.rev)
@@ -170,9 +173,20 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     # Delivery in revision order
 
     async def deliver(self, frames: list[str]):
-        """Send deliverable frames, then fill any gap in the revisions from storage."""
+        """Send deliverable frames; if revisions are missing, look for them soon."""
         for frame in frames:
             await self.send(text_data=frame)
+        if self.sequencer.gap() is not None and not self.gap_check_pending:
+            # The missing ops are most likely queued for this consumer already (it was
+            # busy committing its own): look again after them, and only then read storage.
+            self.gap_check_pending = True
+            try:
+                await self.channel_layer.send(self.channel_name, {"type": "gap.check"})
+            except ChannelFull:
+                await self.gap_check({})
+
+    async def fill_gaps(self):
+        """Read the missing revisions from storage and deliver what they release."""
         try:
             while (gap := self.sequencer.gap()) is not None:
                 first, last = gap
@@ -191,6 +205,10 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self.close(CLOSE_DOCUMENT_DELETED)
 
     # Group messages
+
+    async def gap_check(self, event):
+        self.gap_check_pending = False
+        await self.fill_gaps()
 
     async def ops_committed(self, event):
         if self.sequencer is not None:

@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from config.asgi import application
 from docs_app.models import Collaborator, Document, Revision
-from editor import errors, service
+from editor import consumers, errors, service
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -390,3 +390,22 @@ async def test_revoked_access_closes_with_4403_and_deletion_with_4404(alice_doc)
     await layer.group_send(group, {"type": "document.deleted"})
     assert await other.socket.receive_output(5) == {"type": "websocket.close", "code": 4404}
     await asyncio.sleep(0)
+
+
+async def test_broadcasts_queued_behind_a_commit_fill_the_gap_without_reading_storage(alice_doc):
+    document, token = alice_doc
+    clients = [Client(document, token) for _ in range(4)]
+    for client in clients:
+        await client.open()
+    with mock.patch(
+        "editor.consumers.op_payloads_between", wraps=consumers.op_payloads_between
+    ) as storage_reads:
+        for index, client in enumerate(clients):
+            await client.send(type="op", rev=0, cid=f"c{index}", ops=[{"insert": str(index)}])
+        for client in clients:
+            frames = [await client.receive() for _ in range(4)]
+            assert [frame["rev"] for frame in frames] == [1, 2, 3, 4]
+            assert sum(frame["type"] == "ack" for frame in frames) == 1
+    assert storage_reads.call_count == 0
+    for client in clients:
+        await client.close()
