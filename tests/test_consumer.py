@@ -409,3 +409,9 @@ async def test_broadcasts_queued_behind_a_commit_fill_the_gap_without_reading_st
     assert storage_reads.call_count == 0
     for client in clients:
         await client.close()
+
+
+def test_consecutive_users_get_different_colours():
+    from editor.presence import user_color
+
+    assert len({user_color(user_id) for user_id in range(1, 13)}) == 12

@@ -1,2 +1,13 @@
-// Entry point of the browser bundle; the editor page arrives with its own issue.
+// Entry point of the browser bundle: each page loads only the code it needs.
+
 document.documentElement.dataset.cowrite = "ready";
+
+const editorPage = document.getElementById("editor-page");
+if (editorPage) {
+  import("./editor_page.js").then(({ startEditorPage }) => startEditorPage(editorPage));
+}
+
+const documentsPage = document.getElementById("documents-page");
+if (documentsPage) {
+  import("./list_page.js").then(({ startListPage }) => startListPage(documentsPage));
+}
