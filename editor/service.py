@@ -90,10 +90,18 @@ def committer() -> Committer:
     Batches never share a document, so up to COWRITE_COMMIT_THREADS of them
     overlap their waits on the database. SQLite has a single writer: one.
     """
-    threads = 1 if connection.vendor == "sqlite" else settings.COWRITE_COMMIT_THREADS
-    executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="cowrite-commit")
+    executor = commit_executor()
     run = database_sync_to_async(commit_batches, thread_sensitive=False, executor=executor)
-    return Committer(run, announce_batch, max_concurrent=threads)
+    return Committer(run, announce_batch, max_concurrent=commit_threads())
+
+
+def commit_threads() -> int:
+    return 1 if connection.vendor == "sqlite" else settings.COWRITE_COMMIT_THREADS
+
+
+@functools.cache
+def commit_executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=commit_threads(), thread_name_prefix="cowrite-commit")
 
 
 def submit_op(document_id, *, base_rev: int, ops: list, cid: str, author, session: str = ""):

@@ -1,3 +1,6 @@
+import asyncio
+import threading
+
 import pytest
 
 from tests.live_server import daphne_processes, migrated_sqlite_url, server_env
@@ -42,9 +45,25 @@ def scaled_servers(postgres_url, redis_url):
 
 @pytest.fixture
 async def release_db_thread_connections():
-    """Close what database_sync_to_async's thread left open when a test ends mid-handshake."""
+    """Close what database threads left open, so the test database can be dropped.
+
+    That is the thread of database_sync_to_async and those of the committer.
+    """
     yield
     from channels.db import database_sync_to_async
     from django.db import connections
 
+    from editor.service import commit_executor, commit_threads
+
     await database_sync_to_async(connections.close_all)()
+    executor, threads = commit_executor(), commit_threads()
+    barrier = threading.Barrier(threads)  # one task per thread: each waits for all the others
+
+    def close_in_this_thread():
+        barrier.wait(timeout=10)
+        connections.close_all()
+
+    loop = asyncio.get_running_loop()
+    await asyncio.gather(
+        *(loop.run_in_executor(executor, close_in_this_thread) for _ in range(threads))
+    )
