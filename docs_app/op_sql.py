@@ -20,14 +20,14 @@ REVISION_COLUMNS = "rev, {ops}, cid, session, author_id"
 class Statements:
     lock_document: str
     select_content: str
-    select_ops_between: str
-    select_by_cids: str  # ends with "IN (" and takes the placeholders
+    select_log: str  # ends with "IN (" and takes the placeholders of the cids
     insert_revision: str
     update_document: str
     insert_snapshot: str
 
-    def select_cids(self, count: int) -> str:
-        return self.select_by_cids + ", ".join(["%s"] * count) + ")"
+    def log_since(self, cid_count: int) -> str:
+        """Select the ops after a revision (up to the head) and those with any of the cids."""
+        return self.select_log + ", ".join(["%s"] * cid_count or ["NULL"]) + ")) ORDER BY rev"
 
 
 @functools.cache
@@ -41,10 +41,8 @@ def statements_for(vendor: str) -> Statements:
         select_content="SELECT {} FROM docs_app_document WHERE id = %s".format(
             "content::text" if postgres else "content"
         ),
-        select_ops_between=f"SELECT {columns} FROM docs_app_revision "
-        "WHERE document_id = %s AND rev > %s AND rev <= %s ORDER BY rev",
-        select_by_cids=f"SELECT {columns} FROM docs_app_revision "
-        "WHERE document_id = %s AND cid IN (",
+        select_log=f"SELECT {columns} FROM docs_app_revision "
+        "WHERE document_id = %s AND ((rev > %s AND rev <= %s) OR cid IN (",
         insert_revision="INSERT INTO docs_app_revision "
         "(document_id, rev, ops, cid, session, author_id, created_at) "
         f"VALUES (%s, %s, {json_in}, %s, %s, %s, %s)",

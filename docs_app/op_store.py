@@ -72,15 +72,16 @@ class LockedRow:
             content = orjson.loads(self.cursor.fetchone()[0])
         return content
 
-    def find_cids(self, cids: list[str]) -> dict[str, CommittedOp]:
-        if not cids:
-            return {}
-        self.cursor.execute(self.sql.select_cids(len(cids)), [self.key, *cids])
-        return {row[2]: op_from_row(row) for row in self.cursor.fetchall()}
-
-    def ops_after(self, rev: int) -> list[CommittedOp]:
-        self.cursor.execute(self.sql.select_ops_between, [self.key, rev, self.rev])
-        return [op_from_row(row) for row in self.cursor.fetchall()]
+    def log_since(self, rev: int, cids: list[str]) -> tuple[list[CommittedOp], dict]:
+        self.cursor.execute(self.sql.log_since(len(cids)), [self.key, rev, self.rev, *cids])
+        history, previous, wanted = [], {}, set(cids)
+        for row in self.cursor.fetchall():
+            op = op_from_row(row)
+            if op.rev > rev:
+                history.append(op)
+            if op.cid in wanted:
+                previous[op.cid] = op
+        return history, previous
 
     def content_at(self, rev: int) -> list:
         return content_at(self.document_id, rev)

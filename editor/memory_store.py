@@ -26,12 +26,10 @@ class MemoryLockedDocument:
     def content(self) -> list:
         return self._document.content
 
-    def find_cids(self, cids: list[str]) -> dict[str, CommittedOp]:
+    def log_since(self, rev: int, cids: list[str]) -> tuple[list[CommittedOp], dict]:
         wanted = set(cids)
-        return {op.cid: op for op in self._document.log if op.cid in wanted}
-
-    def ops_after(self, rev: int) -> list[CommittedOp]:
-        return self._document.log[rev:]
+        previous = {op.cid: op for op in self._document.log if op.cid in wanted}
+        return self._document.log[rev:], previous
 
     def content_at(self, rev: int) -> list:
         base = max((r for r in self._document.snapshots if r <= rev), default=0)

@@ -55,9 +55,12 @@ class LockedDocument(Protocol):
 
     def content(self) -> list: ...
 
-    def find_cids(self, cids: list[str]) -> dict[str, CommittedOp]: ...
+    def log_since(self, rev: int, cids: list[str]) -> tuple[list[CommittedOp], dict]:
+        """Return the ops after `rev` in order, and the committed ops with any of `cids`.
 
-    def ops_after(self, rev: int) -> list[CommittedOp]: ...
+        One call, so a database store can answer with one query.
+        """
+        ...
 
     def content_at(self, rev: int) -> list: ...
 
@@ -110,14 +113,22 @@ def commit_many(
     overlapping sets cannot deadlock. A document that fails (it was deleted,
     say) fails alone, with one error for the whole of its batch.
     """
-    results: dict[object, list[Outcome] | errors.ProtocolError] = {}
+    if len(batches) == 1:  # no need for a transaction around the one document's own
+        return {doc: commit_or_error(store, doc, subs, policy) for doc, subs in batches.items()}
     with store.transaction():
-        for document_id in sorted(batches, key=str):
-            try:
-                results[document_id] = commit_ops(store, document_id, batches[document_id], policy)
-            except errors.ProtocolError as error:
-                results[document_id] = error
-    return results
+        return {
+            document_id: commit_or_error(store, document_id, batches[document_id], policy)
+            for document_id in sorted(batches, key=str)
+        }
+
+
+def commit_or_error(
+    store, document_id, submissions, policy
+) -> list[Outcome] | errors.ProtocolError:
+    try:
+        return commit_ops(store, document_id, submissions, policy)
+    except errors.ProtocolError as error:
+        return error
 
 
 def commit_op(
@@ -185,10 +196,10 @@ class Batch:
     def __post_init__(self) -> None:
         self.rev = self.document.rev
         self.content = self.document.content()
-        self.previous = self.document.find_cids([s.cid for s in self.submissions])
         bases = [s.base_rev for s in self.submissions if 0 <= s.base_rev <= self.rev]
         self.history_start = min(bases, default=self.rev)
-        self.history = self.document.ops_after(self.history_start)
+        cids = [s.cid for s in self.submissions]
+        self.history, self.previous = self.document.log_since(self.history_start, cids)
 
     def commit(self, submission: Submission) -> Outcome:
         previous = self.previous.get(submission.cid)

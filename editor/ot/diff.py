@@ -14,8 +14,10 @@ _EMBED_PLACEHOLDER = "\0"  # as quill-delta: an embed diffs as one NUL character
 def diff(a: Ops, b: Ops) -> Ops:
     """Return the Delta that turns document a into document b.
 
-    apply(a, diff(a, b)) == b always holds; the Delta itself may differ from
-    quill-delta's, whose text diff also runs a semantic cleanup.
+    apply(a, diff(a, b)) == b always holds. The text diff is fast-diff's with
+    its semantic cleanup, as in quill-delta, so edits come as whole words and
+    lines, and the Delta equals quill-delta's for text without astral
+    characters (see editor/ot/textdiff.py for where they part).
     """
     if a is b:
         return []
