@@ -22,7 +22,8 @@ from editor.ot import utf16
 EQUAL, INSERT, DELETE = 0, 1, -1
 Diff = list[tuple[int, str]]
 
-DEFAULT_BUDGET = 2_000_000  # steps of the edit-graph walk, a few seconds at most
+# Steps of the edit-graph walk, and as many for the cleanup: a few seconds at most.
+DEFAULT_BUDGET = 2_000_000
 # Copying, comparing or scanning about this many characters costs one step.
 _CHARACTERS_PER_STEP = 1024
 
@@ -45,9 +46,10 @@ def _cost(characters: int) -> int:
 def diff_text(a: str, b: str, budget: int = DEFAULT_BUDGET) -> Diff:
     """Return (kind, text) parts that turn a into b; kind is EQUAL, INSERT or DELETE.
 
-    Neighbouring parts may share a kind, as fast-diff's may.
+    The parts are fast-diff's with cleanup on (not a minimal diff, a readable
+    one); neighbouring parts may share a kind, as fast-diff's may.
     """
-    return _cleanup_semantic(_merge(_diff(a, b, _Budget(budget))), _Budget(budget))
+    return _cleanup_semantic(_diff(a, b, _Budget(budget)), _Budget(budget))
 
 
 def common_prefix(a: str, b: str) -> int:
@@ -91,7 +93,9 @@ def _diff(a: str, b: str, budget: _Budget) -> Diff:
     middle = _compute(a[prefix : len(a) - suffix], b[prefix : len(b) - suffix], budget)
     head = [(EQUAL, a[:prefix])] if prefix else []
     tail = [(EQUAL, a[len(a) - suffix :])] if suffix else []
-    return [*head, *middle, *tail]
+    # Merged at every level of the recursion, as diff_main does: merging only
+    # the whole can slide an edit elsewhere.
+    return _merge([*head, *middle, *tail])
 
 
 def _compute(a: str, b: str, budget: _Budget) -> Diff:
@@ -420,20 +424,18 @@ def _score(text: str, start: int, at: int, end: int) -> int:
     if at in (start, end):
         return 6
     first, second = text[at - 1], text[at]
-    punctuation_first = first not in _ALPHANUMERIC
-    space_first = punctuation_first and first in _WHITESPACE
-    space_second = second not in _ALPHANUMERIC and second in _WHITESPACE
-    if first in "\r\n" and (text.endswith(("\n\n", "\n\r\n"), start, at)):
-        return 5
+    if first in "\r\n" and text.endswith(("\n\n", "\n\r\n"), start, at):
+        return 5  # a blank line
     if second in "\r\n" and text.startswith(("\n\n", "\n\r\n", "\r\n\n", "\r\n\r\n"), at, end):
         return 5
     if first in "\r\n" or second in "\r\n":
-        return 4
-    if punctuation_first and not space_first and space_second:
-        return 3
-    if space_first or space_second:
+        return 4  # a line break
+    symbol_first, space_first = first not in _ALPHANUMERIC, first in _WHITESPACE
+    if symbol_first and not space_first and second in _WHITESPACE:
+        return 3  # the end of a sentence
+    if space_first or second in _WHITESPACE:
         return 2
-    if punctuation_first or second not in _ALPHANUMERIC:
+    if symbol_first or second not in _ALPHANUMERIC:
         return 1
     return 0
 

@@ -1,8 +1,8 @@
-"""diff: the cases of quill-delta's test/delta/diff, on editor.ot.
+"""diff: the cases of quill-delta's test/delta/diff, on editor.ot, and readability.
 
-The text diff is Myers' algorithm without fast-diff's semantic cleanup, so
-where quill-delta's answer depends on that cleanup these tests check the
-defining property, apply(a, diff(a, b)) == b, and that the diff is minimal.
+The text diff is fast-diff's with its semantic cleanup, as quill-delta runs it,
+so the expected Deltas here are quill-delta's own answers: edits come as whole
+words and lines, not letters interleaved with the text they replace.
 """
 
 import copy
@@ -10,6 +10,7 @@ import copy
 import pytest
 
 from editor import ot
+from editor.ot import textdiff
 from editor.ot.textdiff import DELETE, EQUAL, INSERT, diff_text
 
 
@@ -71,15 +72,12 @@ def test_combination():
         {"insert": "Good", "attributes": {"bold": True}},
         {"insert": "dog", "attributes": {"italic": True}},
     ]
-    # quill-delta's semantic cleanup replaces everything; Myers keeps the shared "d".
+    # The "d" both share is too short to keep between the edits around it.
     assert ot.diff(a, b) == [
         {"insert": "Good", "attributes": {"bold": True}},
-        {"delete": 2},
-        {"retain": 1, "attributes": {"color": None, "italic": True}},
-        {"insert": "og", "attributes": {"italic": True}},
-        {"delete": 3},
+        {"insert": "dog", "attributes": {"italic": True}},
+        {"delete": 6},
     ]
-    assert ot.apply(a, ot.diff(a, b)) == b
 
 
 def test_same_document():
@@ -106,16 +104,83 @@ def test_astral_characters_sharing_a_high_surrogate_stay_whole():
     ]
 
 
-def _longest_common_subsequence(a: str, b: str) -> int:
-    row = [0] * (len(b) + 1)
-    for x in a:
-        previous_diagonal = 0
-        for j, y in enumerate(b, 1):
-            previous_diagonal, row[j] = (
-                row[j],
-                previous_diagonal + 1 if x == y else max(row[j], row[j - 1]),
-            )
-    return row[-1]
+def _document(text: str) -> list[dict[str, str]]:
+    return [{"insert": text}]
+
+
+def _texts(parts: list[tuple[int, str]]) -> tuple[str, str]:
+    old = "".join(text for kind, text in parts if kind != INSERT)
+    new = "".join(text for kind, text in parts if kind != DELETE)
+    return old, new
+
+
+def test_a_replaced_word_is_deleted_and_inserted_whole():
+    ops = ot.diff(_document("First draft\n"), _document("Rewritten draft\n"))
+    assert ops == [{"insert": "Rewritten"}, {"delete": 5}]
+    assert diff_text("First draft", "Rewritten draft") == [
+        (DELETE, "First"),
+        (INSERT, "Rewritten"),
+        (EQUAL, " draft"),
+    ]
+
+
+def test_a_rewritten_sentence_is_replaced_not_interleaved():
+    # Myers alone keeps the letters the two share: "Fi", "r", "s", "t" ...
+    assert ot.diff(_document("First draft\n"), _document("Rewritten\n")) == [
+        {"insert": "Rewritten"},
+        {"delete": 11},
+    ]
+
+
+def test_words_replaced_within_a_paragraph():
+    before = "Meeting notes\nWe agreed to ship on Friday.\n"
+    after = "Meeting notes\nWe agreed to ship on Monday after review.\n"
+    assert ot.diff(_document(before), _document(after)) == [
+        {"retain": 35},
+        {"insert": "Monday after review"},
+        {"delete": 6},
+    ]
+
+
+def test_an_edit_slides_to_a_word_boundary():
+    # Myers finds "The c<at c>ame."; the edit reads better as one word.
+    assert diff_text("The came.", "The cat came.") == [
+        (EQUAL, "The "),
+        (INSERT, "cat "),
+        (EQUAL, "came."),
+    ]
+
+
+def test_an_inserted_paragraph_ends_at_a_blank_line():
+    assert diff_text("Line one\n\nLine two\n", "Line one\n\nLine 1.5\n\nLine two\n") == [
+        (EQUAL, "Line one\n\n"),
+        (INSERT, "Line 1.5\n\n"),
+        (EQUAL, "Line two\n"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("abcxxx", "xxxdef", [(DELETE, "abc"), (EQUAL, "xxx"), (INSERT, "def")]),
+        ("xxxabc", "defxxx", [(INSERT, "def"), (EQUAL, "xxx"), (DELETE, "abc")]),
+    ],
+)
+def test_text_shared_by_the_end_of_one_edit_and_the_start_of_the_next_is_kept(old, new, expected):
+    assert diff_text(old, new) == expected
+
+
+def test_the_cleanup_measures_in_utf16_code_units():
+    # "😀😀" is 2 code points but 4 UTF-16 units, longer than the 3-unit edits
+    # on each side of it, so fast-diff keeps it, and so must this.
+    assert diff_text("abc😀😀def", "xyz😀😀uvw") == [
+        (DELETE, "abc"),
+        (INSERT, "xyz"),
+        (EQUAL, "😀😀"),
+        (DELETE, "def"),
+        (INSERT, "uvw"),
+    ]
+    assert diff_text("abc😀def", "xyz😀uvw") == [(DELETE, "abc😀def"), (INSERT, "xyz😀uvw")]
 
 
 @pytest.mark.parametrize(
@@ -127,18 +192,39 @@ def _longest_common_subsequence(a: str, b: str) -> int:
         ("😀a😁b", "a😀b😁"),
         ("", "abc"),
         ("abc", ""),
+        ("a\r\n\r\nb c", "a\r\nb\r\n\r\nc"),
+        ("x" + "ab" * 300 + "y", "z" + "ab" * 301 + "w"),
     ],
 )
-def test_text_diff_is_minimal(old, new):
+def test_text_diff_turns_one_text_into_the_other(old, new):
     parts = diff_text(old, new)
-    assert "".join(text for kind, text in parts if kind != INSERT) == old
-    assert "".join(text for kind, text in parts if kind != DELETE) == new
-    kept = sum(len(text) for kind, text in parts if kind == EQUAL)
-    assert kept == _longest_common_subsequence(old, new)
+    assert _texts(parts) == (old, new)
+    assert all(text for _, text in parts)
 
 
 def test_text_diff_gives_up_cleanly_when_over_budget():
     old, new = "ab" * 500, "ba" * 500 + "c"
-    parts = diff_text(old, new, budget=10)
-    assert "".join(text for kind, text in parts if kind != INSERT) == old
-    assert "".join(text for kind, text in parts if kind != DELETE) == new
+    assert diff_text(old, new, budget=10) == [(DELETE, old), (INSERT, new)]
+    assert len(diff_text(old, new)) == 4
+
+
+def test_an_edit_stops_sliding_when_the_cleanup_budget_is_spent():
+    # An insert of " " at the start of a run of spaces may slide to its end,
+    # one step a character; a spent budget leaves it where it is.
+    run = " " * 1000
+    assert textdiff._best_boundary("a", " ", run + "b", textdiff._Budget(2_000_000)) == (
+        "a" + run,
+        " ",
+        "b",
+    )
+    assert textdiff._best_boundary("a", " ", run + "b", textdiff._Budget(10)) == (
+        "a" + " " * 10,
+        " ",
+        " " * 990 + "b",
+    )
+
+
+def test_an_overlap_search_stops_when_the_cleanup_budget_is_spent():
+    deleted, inserted = "x" + "a" * 500, "a" * 500 + "y"
+    assert textdiff._overlap(deleted, inserted, textdiff._Budget(2_000_000)) == 500
+    assert textdiff._overlap(deleted, inserted, textdiff._Budget(10)) == 10
