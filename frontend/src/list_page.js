@@ -53,6 +53,7 @@ export function startListPage(root) {
       show(`Could not create the document: ${failure.message}`);
     }
   });
+  root.querySelector("#new-document button").disabled = false;
   let searchTimer = null;
   search.addEventListener("input", () => {
     clearTimeout(searchTimer);
