@@ -30,6 +30,21 @@ class Statements:
         return self.select_log + ", ".join(["%s"] * cid_count or ["NULL"]) + ")) ORDER BY rev"
 
 
+# The read of a pipelined commit on PostgreSQL (docs_app.async_commit): the lock
+# skips the content when the cache holds it at the locked revision, and the log
+# is read without knowing the revision yet, never further back than an op
+# could be transformed from (COWRITE_MAX_TRANSFORM).
+LOCK_FOR_COMMIT = (
+    "SELECT rev, CASE WHEN rev = %s THEN NULL ELSE content::text END "
+    "FROM docs_app_document WHERE id = %s FOR UPDATE"
+)
+LOG_FOR_COMMIT = (
+    f"SELECT {REVISION_COLUMNS.format(ops='ops::text')} FROM docs_app_revision "
+    "WHERE document_id = %s AND (rev > GREATEST(%s, "
+    "(SELECT rev FROM docs_app_document WHERE id = %s) - %s) OR cid = ANY(%s)) ORDER BY rev"
+)
+
+
 @functools.cache
 def statements_for(vendor: str) -> Statements:
     postgres = vendor == "postgresql"

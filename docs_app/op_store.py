@@ -6,6 +6,7 @@ it holds the database's write lock from its first statement.
 """
 
 import functools
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,19 +38,27 @@ class ContentCache:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self.entries: OrderedDict = OrderedDict()
+        # The event loop (WebSocket commits) and request threads (REST) share it.
+        self.mutex = threading.Lock()
 
     def get(self, document_id, rev: int) -> list | None:
-        entry = self.entries.get(document_id)
-        if entry is None or entry[0] != rev:
-            return None
-        self.entries.move_to_end(document_id)
-        return entry[1]
+        entry = self.latest(document_id)
+        return None if entry is None or entry[0] != rev else entry[1]
+
+    def latest(self, document_id) -> tuple[int, list] | None:
+        """Return the (revision, content) held for the document, if any."""
+        with self.mutex:
+            entry = self.entries.get(document_id)
+            if entry is not None:
+                self.entries.move_to_end(document_id)
+            return entry
 
     def put(self, document_id, rev: int, content: list) -> None:
-        self.entries[document_id] = (rev, content)
-        self.entries.move_to_end(document_id)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        with self.mutex:
+            self.entries[document_id] = (rev, content)
+            self.entries.move_to_end(document_id)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
 
 content_cache = ContentCache()

@@ -196,7 +196,10 @@ class Batch:
     def __post_init__(self) -> None:
         self.rev = self.document.rev
         self.content = self.document.content()
-        bases = [s.base_rev for s in self.submissions if 0 <= s.base_rev <= self.rev]
+        # Bases out of reach are refused (check_base_rev): no reading their history.
+        bases = [
+            s.base_rev for s in self.submissions if within_reach(s.base_rev, self.rev, self.policy)
+        ]
         self.history_start = min(bases, default=self.rev)
         cids = [s.cid for s in self.submissions]
         self.history, self.previous = self.document.log_since(self.history_start, cids)
@@ -239,10 +242,15 @@ class Batch:
         return op
 
 
+def within_reach(base_rev: int, current_rev: int, policy: OrderingPolicy) -> bool:
+    """Return whether an op made at `base_rev` can be transformed to `current_rev`."""
+    return 0 <= base_rev <= current_rev and current_rev - base_rev <= policy.max_transform
+
+
 def check_base_rev(base_rev: int, current_rev: int, policy: OrderingPolicy) -> None:
     if base_rev > current_rev:
         raise errors.BadRev(f"Revision {base_rev} is ahead of the document (at {current_rev}).")
-    if base_rev < 0 or current_rev - base_rev > policy.max_transform:
+    if not within_reach(base_rev, current_rev, policy):
         raise errors.BadRev(
             f"Revision {base_rev} is too old: the server transforms over at most "
             f"{policy.max_transform} revisions (the document is at {current_rev}). Resync."

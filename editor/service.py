@@ -85,23 +85,28 @@ async def announce_batch(document_id, submissions: list[Submission], outcomes: l
 
 @functools.cache
 def committer() -> Committer:
-    """Return the process's committer; its batches run on a small pool of database threads.
+    """Return the process's committer: it batches every op the process's sockets send.
 
-    Batches never share a document, so up to COWRITE_COMMIT_THREADS of them
-    overlap their waits on the database. SQLite has a single writer: one.
+    On PostgreSQL its batches run in the event loop (docs_app.async_commit),
+    up to COWRITE_COMMIT_CONCURRENCY at once: batches never share a document.
+    SQLite has one writer and no async driver: one batch at a time, on a thread.
     """
-    executor = commit_executor()
-    run = database_sync_to_async(commit_batches, thread_sensitive=False, executor=executor)
-    return Committer(run, announce_batch, max_concurrent=commit_threads())
+    if connection.vendor == "postgresql":
+        from docs_app.async_commit import acommit_many
 
+        async def commit_on_postgres(batches):
+            return await acommit_many(batches, ordering_policy())
 
-def commit_threads() -> int:
-    return 1 if connection.vendor == "sqlite" else settings.COWRITE_COMMIT_THREADS
+        concurrency = settings.COWRITE_COMMIT_CONCURRENCY
+        return Committer(commit_on_postgres, announce_batch, max_concurrent=concurrency)
+    run = database_sync_to_async(commit_batches, thread_sensitive=False, executor=commit_executor())
+    return Committer(run, announce_batch)
 
 
 @functools.cache
 def commit_executor() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=commit_threads(), thread_name_prefix="cowrite-commit")
+    """Return the thread SQLite's batches are committed on (off the event loop)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="cowrite-commit")
 
 
 def submit_op(document_id, *, base_rev: int, ops: list, cid: str, author, session: str = ""):

@@ -1,23 +1,26 @@
 """One of several processes committing to the same document at once (see test_ordering_processes).
 
-Usage: python -m tests.concurrent_committer DOCUMENT_ID NAME COUNT SEED
+Usage: python -m tests.concurrent_committer DOCUMENT_ID NAME COUNT SEED [sync|async]
 Reads the database from DATABASE_URL. Each op is made against a revision read a
-moment earlier, so most are concurrent with other processes' commits.
+moment earlier, so most are concurrent with other processes' commits. `sync`
+commits as REST does; `async` as WebSocket batches do on PostgreSQL.
 """
 
+import asyncio
 import os
 import random
 import sys
 
 
-def main(document_id: str, name: str, count: int, seed: int) -> None:
+def main(document_id: str, name: str, count: int, seed: int, mode: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     import django
 
     django.setup()
     from docs_app.models import Document
     from editor import errors
-    from editor.service import commit
+
+    commit = commit_async if mode == "async" else commit_sync
 
     rng = random.Random(seed)
     for index in range(count):
@@ -50,5 +53,25 @@ def main(document_id: str, name: str, count: int, seed: int) -> None:
             )
 
 
+def commit_sync(document_id, **op):
+    from editor.service import commit
+
+    return commit(document_id, **op)
+
+
+def commit_async(document_id, *, base_rev, ops, cid, author, session):
+    from docs_app.async_commit import acommit_many
+    from editor.ordering import OrderingPolicy, Submission
+
+    submission = Submission(base_rev, ops, cid, None if author is None else author.pk, session)
+    outcomes = asyncio.run(acommit_many({document_id: [submission]}, OrderingPolicy()))
+    outcome = outcomes[document_id]
+    result = outcome if isinstance(outcome, Exception) else outcome[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    mode = sys.argv[5] if len(sys.argv) > 5 else "sync"
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), mode)

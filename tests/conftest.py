@@ -1,5 +1,4 @@
 import asyncio
-import threading
 
 import pytest
 
@@ -45,25 +44,19 @@ def scaled_servers(postgres_url, redis_url):
 
 @pytest.fixture
 async def release_db_thread_connections():
-    """Close what database threads left open, so the test database can be dropped.
+    """Close what the test left open, so the test database can be dropped.
 
-    That is the thread of database_sync_to_async and those of the committer.
+    That is the thread of database_sync_to_async, the committer's thread
+    (SQLite) and its connections (PostgreSQL).
     """
     yield
     from channels.db import database_sync_to_async
     from django.db import connections
 
-    from editor.service import commit_executor, commit_threads
+    from docs_app.async_commit import idle_connections
+    from editor.service import commit_executor
 
     await database_sync_to_async(connections.close_all)()
-    executor, threads = commit_executor(), commit_threads()
-    barrier = threading.Barrier(threads)  # one task per thread: each waits for all the others
-
-    def close_in_this_thread():
-        barrier.wait(timeout=10)
-        connections.close_all()
-
     loop = asyncio.get_running_loop()
-    await asyncio.gather(
-        *(loop.run_in_executor(executor, close_in_this_thread) for _ in range(threads))
-    )
+    await loop.run_in_executor(commit_executor(), connections.close_all)
+    await idle_connections.close_all()

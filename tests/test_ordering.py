@@ -5,14 +5,18 @@ import uuid
 from unittest import mock
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from docs_app import op_sql
+from docs_app.async_commit import acommit_many, idle_connections
 from docs_app.models import Document, Revision, Snapshot
 from docs_app.op_store import DatabaseOpStore, content_at, ops_between
 from editor import errors, ot
 from editor.memory_store import MemoryStore
-from editor.ordering import OrderingPolicy, Submission, commit_many, commit_op, restore_revision
+from editor.ordering import OrderingPolicy, Submission, commit_many, restore_revision
+from tests.services import service_unavailable
 
 
 class MemoryBackend:
@@ -33,6 +37,9 @@ class MemoryBackend:
 
     def snapshot_revs(self, document_id):
         return sorted(self.store.documents[document_id].snapshots)
+
+    def commit_many(self, batches, policy):
+        return commit_many(self.store, batches, policy)
 
 
 class DatabaseBackend:
@@ -58,26 +65,53 @@ class DatabaseBackend:
             .values_list("rev", flat=True)
         )
 
+    def commit_many(self, batches, policy):
+        return commit_many(self.store, batches, policy)
 
-@pytest.fixture(params=["memory", "database"])
+
+class AsyncPostgresBackend(DatabaseBackend):
+    """The WebSocket path on PostgreSQL: the same algorithm, pipelined from the event loop."""
+
+    def commit_many(self, batches, policy):
+        return async_to_sync(self.commit_and_close)(batches, policy)
+
+    async def commit_and_close(self, batches, policy):
+        try:
+            return await acommit_many(batches, policy)
+        finally:
+            await idle_connections.close_all()  # each call runs in a loop of its own
+
+
+@pytest.fixture(
+    params=[
+        "memory",
+        pytest.param("database", marks=pytest.mark.django_db),
+        # Its own connection sees only what is committed: no test transaction around it.
+        pytest.param("postgres-async", marks=pytest.mark.django_db(transaction=True)),
+    ]
+)
 def backend(request):
     if request.param == "memory":
         return MemoryBackend()
-    request.getfixturevalue("db")
-    return DatabaseBackend()
+    if request.param == "database":
+        return DatabaseBackend()
+    if connection.vendor != "postgresql":
+        service_unavailable("the async commit path needs DATABASE_URL to be PostgreSQL")
+    return AsyncPostgresBackend()
 
 
-def commit(backend, document_id, base_rev, ops, cid, policy=None):
-    return commit_op(
-        backend.store,
-        document_id=document_id,
-        base_rev=base_rev,
-        ops=ops,
-        cid=cid,
-        author_id=None,
-        session="s1",
-        policy=policy or OrderingPolicy(),
-    )
+def commit(backend, document_id, base_rev, ops, cid, policy=None, author_id=None):
+    """Commit one op through the backend's commit path; raise its error if it has one."""
+    submission = Submission(base_rev, ops, cid, author_id, "s1")
+    outcome = backend.commit_many({document_id: [submission]}, policy or OrderingPolicy())
+    (result,) = raise_error(outcome[document_id])
+    return raise_error(result)
+
+
+def raise_error(outcome):
+    if isinstance(outcome, errors.ProtocolError):
+        raise outcome
+    return outcome
 
 
 def text(content):
@@ -269,23 +303,16 @@ def test_restore_commits_a_new_revision_with_the_old_content(backend):
 def test_a_cid_taken_by_another_author_is_refused_not_acked(backend):
     document = backend.new_document()
     victim, attacker = backend.author_ids
-    commit_op(
-        backend.store, document_id=document, base_rev=0, ops=[{"insert": "mine"}],
-        cid="victim-7", author_id=attacker, session="attacker",
-    )  # fmt: skip
+    commit(backend, document, 0, [{"insert": "mine"}], "victim-7", author_id=attacker)
     with pytest.raises(errors.BadMessage, match="already used"):
-        commit_op(
-            backend.store, document_id=document, base_rev=0, ops=[{"insert": "yours"}],
-            cid="victim-7", author_id=victim, session="victim",
-        )  # fmt: skip
+        commit(backend, document, 0, [{"insert": "yours"}], "victim-7", author_id=victim)
     assert len(backend.log(document)) == 1
 
 
 def test_one_transaction_commits_several_documents_and_a_missing_one_fails_alone(backend):
     first, second = backend.new_document(), backend.new_document()
     missing = uuid.uuid4()
-    results = commit_many(
-        backend.store,
+    results = backend.commit_many(
         {
             first: [Submission(0, [{"insert": "a"}], "a1"), Submission(0, [{"insert": "b"}], "a2")],
             missing: [Submission(0, [{"insert": "x"}], "x1")],

@@ -1,6 +1,8 @@
 """Several processes commit to one document at once: the log stays exact.
 
 PostgreSQL serialises them with a row lock, SQLite with IMMEDIATE transactions.
+On PostgreSQL half the processes commit as WebSocket batches do (pipelined,
+async) and half as REST does: the two paths interleave on the same lock.
 """
 
 import subprocess
@@ -26,6 +28,7 @@ def database_url(request, tmp_path):
 
 def test_concurrent_committers_in_separate_processes(database_url):
     env = server_env(database_url)
+    postgres = database_url.startswith("postgres")
     manage(env, "migrate", "--noinput", "-v", "0")
     document_id = create_document(env)
     workers = [
@@ -38,6 +41,7 @@ def test_concurrent_committers_in_separate_processes(database_url):
                 f"p{n}",
                 str(OPS_PER_PROCESS),
                 str(n),
+                "async" if postgres and n % 2 else "sync",
             ],
             cwd=PROJECT_DIR,
             env=env,

@@ -1,0 +1,138 @@
+"""The PostgreSQL commit path's own failure modes (its ordering contract is in test_ordering)."""
+
+import dataclasses
+import uuid
+from unittest import mock
+
+import pytest
+from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from docs_app import async_commit, op_sql
+from docs_app.async_commit import acommit_many, idle_connections
+from docs_app.models import Document, Revision
+from editor import errors
+from editor.ordering import OrderingPolicy, Submission
+from tests.services import free_port, service_unavailable
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("release_db_thread_connections"),
+]
+
+
+@pytest.fixture(autouse=True)
+def postgres_only():
+    if connection.vendor != "postgresql":
+        service_unavailable("the async commit path needs DATABASE_URL to be PostgreSQL")
+
+
+@pytest.fixture
+def owner():
+    return get_user_model().objects.create_user("owner", password="pw-for-tests-1")
+
+
+def new_document(owner):
+    return Document.objects.create(owner=owner).pk
+
+
+def insert(text, cid, author_id=None, base_rev=0):
+    return Submission(base_rev, [{"insert": text}], cid, author_id)
+
+
+async def stored(document_id):
+    def read():
+        document = Document.objects.get(pk=document_id)
+        cids = list(
+            Revision.objects.filter(document_id=document_id)
+            .order_by("rev")
+            .values_list("cid", flat=True)
+        )
+        return document.rev, "".join(op["insert"] for op in document.content), cids
+
+    return await database_sync_to_async(read)()
+
+
+async def test_a_failed_write_commits_nothing_and_the_next_batch_succeeds(owner):
+    document = await sync(new_document)(owner)
+    broken = dataclasses.replace(
+        op_sql.statements_for("postgresql"), update_document="UPDATE no_such_table SET x = %s"
+    )
+    with mock.patch.object(op_sql, "statements_for", return_value=broken):
+        outcome = await acommit_many({document: [insert("lost", "c1")]}, OrderingPolicy())
+    assert isinstance(outcome[document], errors.Unavailable)
+    assert await stored(document) == (0, "\n", [])
+    outcome = await acommit_many({document: [insert("kept", "c1")]}, OrderingPolicy())
+    assert outcome[document][0].op.rev == 1
+    assert await stored(document) == (1, "kept\n", ["c1"])
+
+
+async def test_a_document_failing_at_commit_fails_alone(owner):
+    first, second = await sync(new_document)(owner), await sync(new_document)(owner)
+    no_such_user = 10**9  # the foreign key is checked at COMMIT: the whole transaction fails
+    outcomes = await acommit_many(
+        {
+            first: [insert("a", "a1", owner.pk), insert("b", "a2", owner.pk)],
+            second: [insert("x", "x1", no_such_user)],
+        },
+        OrderingPolicy(),
+    )
+    assert [outcome.op.rev for outcome in outcomes[first]] == [1, 2]
+    assert isinstance(outcomes[second], errors.Unavailable)
+    assert await stored(first) == (2, "ab\n", ["a1", "a2"])
+    assert await stored(second) == (0, "\n", [])
+
+
+async def test_connections_killed_while_idle_are_replaced(owner):
+    document = await sync(new_document)(owner)
+    await acommit_many({document: [insert("one", "c1")]}, OrderingPolicy())
+    (idle,) = idle_connections.idle
+    await sync(terminate_backend)(idle.info.backend_pid)  # as a database restart would
+
+    outcome = await acommit_many({document: [insert("two", "c2", base_rev=1)]}, OrderingPolicy())
+
+    assert outcome[document][0].op.rev == 2
+    assert await stored(document) == (2, "twoone\n", ["c1", "c2"])
+    assert idle.closed and idle not in idle_connections.idle
+
+
+async def test_an_unreachable_database_is_unavailable(owner):
+    document = await sync(new_document)(owner)
+    await idle_connections.close_all()
+    unreachable = {**async_commit.connection_params(), "port": free_port(), "connect_timeout": 2}
+    with mock.patch.object(async_commit, "connection_params", return_value=unreachable):
+        outcome = await acommit_many({document: [insert("lost", "c1")]}, OrderingPolicy())
+    assert isinstance(outcome[document], errors.Unavailable)
+    assert await stored(document) == (0, "\n", [])
+
+
+async def test_a_deleted_document_is_not_found_and_others_commit(owner):
+    kept = await sync(new_document)(owner)
+    outcomes = await acommit_many(
+        {uuid.uuid4(): [insert("x", "x1")], kept: [insert("k", "k1")]}, OrderingPolicy()
+    )
+    missing = next(key for key in outcomes if key != kept)
+    assert isinstance(outcomes[missing], errors.DocumentNotFound)
+    assert outcomes[kept][0].op.rev == 1
+
+
+async def test_a_long_transform_runs_off_the_event_loop(owner):
+    document = await sync(new_document)(owner)
+    count = async_commit.HEAVY_BATCH_OPS + 1
+    for rev in range(count):
+        await acommit_many({document: [insert("x", f"c{rev}", base_rev=rev)]}, OrderingPolicy())
+    with mock.patch("asyncio.to_thread", wraps=async_commit.asyncio.to_thread) as to_thread:
+        outcome = await acommit_many({document: [insert("late", "stale")]}, OrderingPolicy())
+    assert to_thread.called
+    assert outcome[document][0].op.rev == count + 1
+    assert outcome[document][0].op.ops == [{"retain": count}, {"insert": "late"}]
+
+
+def sync(function):
+    return database_sync_to_async(function)
+
+
+def terminate_backend(pid: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
