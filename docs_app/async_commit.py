@@ -1,22 +1,26 @@
-"""Commit batches on PostgreSQL from the event loop: psycopg's async connection, pipelined.
+"""Commit WebSocket batches on PostgreSQL from the event loop, in one statement.
 
-This is the WebSocket path. In a database thread every round trip was paid
-twice: the wait for PostgreSQL, then the wait for the GIL, held by the busy
-event loop (measured: 4 to 7 round trips per document, each 5 to 10 times slower under
-load). Here a batch costs two round trips, awaited in the loop, however many
-documents it holds:
+In a database thread every round trip was paid twice: the wait for
+PostgreSQL, then the wait for the GIL, held by the busy event loop (measured:
+4 to 7 round trips per document, each 5 to 10 times slower under load). Here
+psycopg's async connection is awaited in the loop, and a batch, whatever its
+documents, usually costs one statement (its own transaction, one fsync):
 
-1. lock every document (in the same order as `ordering.commit_many`) and read
-   the part of its log its ops need;
-2. write the new revisions and contents, and COMMIT.
+- what each document is at comes from `content_cache`, which holds what this
+  process last committed or read (a read, one statement, only on a miss);
+- the ordering service runs unchanged on that (`PrefetchedStore`);
+- one statement writes every document that is still at the revision the
+  batch saw and holds none of its cids (op_sql.WRITE_COMMITS).
 
-Between the two, the ordering service runs unchanged on what step 1 read
-(`PrefetchedStore`). REST and admin commits keep the synchronous
-`DatabaseOpStore`; both take the same row lock, so they interleave safely.
+A document that moved meanwhile (another process, a REST edit) or already
+holds a cid (a resent op) is committed again the safe way, in a transaction
+that locks it first (`commit_locked`), as the synchronous `DatabaseOpStore`
+does for REST; both use the same row, so they interleave safely.
 """
 
 import asyncio
 import logging
+import uuid
 from contextlib import contextmanager
 
 import orjson
@@ -25,9 +29,9 @@ from django.db import connections
 from django.utils import timezone
 
 from docs_app import op_sql as sql
-from docs_app.op_store import content_cache, dumps, op_from_row
+from docs_app.op_store import content_cache, dumps
 from editor import errors
-from editor.ordering import CommittedOp, OrderingPolicy, Submission, commit_many
+from editor.ordering import CommittedOp, OrderingPolicy, Submission, commit_many, within_reach
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +41,17 @@ NO_BASE = 2**31 - 1  # no op of the batch has a usable base: read no history
 
 
 class PrefetchedDocument:
-    """A locked document as step 1 read it: the `LockedDocument` the ordering service sees."""
+    """A document as cached or read: the `LockedDocument` the ordering service sees.
+
+    Not locked: the write commits it only if it is still at `rev`.
+    """
 
     def __init__(self, document_id, rev: int, content: list, read_after: int, ops) -> None:
         self.document_id = document_id
         self.rev = rev
         self._content = content
-        self.read_after = read_after  # every op after this revision was read
-        self.ops: list[CommittedOp] = ops  # those, and any op with a cid of the batch
+        self.read_after = read_after  # every op after this revision is in `ops`
+        self.ops: list[CommittedOp] = ops  # those, and any read because of its cid
         self.appended: tuple[list[CommittedOp], list, list] | None = None
 
     def content(self) -> list:
@@ -61,14 +68,14 @@ class PrefetchedDocument:
 
 
 class PrefetchedStore:
-    """An `OpStore` over documents already locked and read; writes are collected, not made."""
+    """An `OpStore` over documents already known; their writes are collected, not made."""
 
     def __init__(self, documents: dict) -> None:
         self.documents = documents
 
     @contextmanager
     def transaction(self):
-        yield  # the one transaction is the connection's, around both steps
+        yield  # each document's writes are all or nothing in `write`
 
     @contextmanager
     def lock(self, document_id):
@@ -93,7 +100,7 @@ class IdleConnections:
             connection = self.idle.pop()
             if not connection.closed:
                 return connection
-        return await psycopg.AsyncConnection.connect(**connection_params())
+        return await psycopg.AsyncConnection.connect(autocommit=True, **connection_params())
 
     def give_back(self, connection: psycopg.AsyncConnection) -> None:
         self.idle.append(connection)
@@ -118,78 +125,159 @@ def connection_params() -> dict:
 async def acommit_many(
     batches: dict[object, list[Submission]], policy: OrderingPolicy
 ) -> dict[object, list | errors.ProtocolError]:
-    """Commit batches for several documents in one transaction; return each one's outcomes.
+    """Commit batches for several documents; return each one's outcomes.
 
-    A document whose write fails the transaction (all of it is rolled back)
-    makes the others commit again, each alone, so it fails alone.
+    Each document's ops commit all or none. Documents are keyed by UUID or its text.
+    """
+    keys = {uuid.UUID(str(document_id)): document_id for document_id in batches}
+    results = await commit_batches({key: batches[given] for key, given in keys.items()}, policy)
+    return {keys[key]: result for key, result in results.items()}
+
+
+async def commit_batches(batches: dict, policy: OrderingPolicy) -> dict:
+    """Commit batches keyed by UUID.
+
+    A statement that fails for one document (all of it is rolled back) makes
+    the others commit again, each alone, so it fails alone.
     """
     try:
-        return await commit_together(batches, policy)
+        return await commit_with_connection(batches, policy)
     except psycopg.OperationalError:
         # Idle connections die together (a database restart, an idle timeout):
         # drop them all and try once more on a new one. Resending is safe: a
         # cid that did commit is answered with its revision.
         await idle_connections.close_all()
         try:
-            return await commit_together(batches, policy)
+            return await commit_with_connection(batches, policy)
         except psycopg.OperationalError:
             logger.warning("PostgreSQL is unavailable; nothing of the batch was committed")
     except psycopg.Error:
         logger.exception("A batch of %d documents failed to commit", len(batches))
         if len(batches) > 1:
             return {
-                document_id: (await acommit_many({document_id: submissions}, policy))[document_id]
+                document_id: (await commit_batches({document_id: submissions}, policy))[document_id]
                 for document_id, submissions in batches.items()
             }
     return {document_id: errors.Unavailable() for document_id in batches}
 
 
-async def commit_together(batches: dict, policy: OrderingPolicy) -> dict:
+async def commit_with_connection(batches: dict, policy: OrderingPolicy) -> dict:
     connection = await idle_connections.take()
     try:
-        async with connection.pipeline():
-            documents = await lock_and_read(connection, batches, policy)
-            outcomes = await order(PrefetchedStore(documents), batches, policy)
-            await write(connection, documents.values())
-            await connection.commit()
+        outcomes, moved = await commit_unlocked(connection, batches, policy)
+        if moved:
+            outcomes.update(await commit_locked(connection, moved, policy))
     except BaseException:
         # Whatever state it was left in (an error, a cancelled task), start afresh.
         await connection.close()
         raise
     idle_connections.give_back(connection)
-    for document in documents.values():
-        if document.appended is not None:
-            ops, content, _ = document.appended
-            content_cache.put(document.document_id, ops[-1].rev, content)
     return outcomes
 
 
-async def lock_and_read(connection, batches: dict, policy: OrderingPolicy) -> dict:
-    """Step 1, one round trip: lock each document and read its rev, content and log."""
-    reads = []
-    for document_id in sorted(batches, key=str):
-        cached = content_cache.latest(document_id)
-        submissions = batches[document_id]
-        since = min((s.base_rev for s in submissions if s.base_rev >= 0), default=NO_BASE)
-        lock, log = connection.cursor(), connection.cursor()
-        await lock.execute(sql.LOCK_FOR_COMMIT, [cached[0] if cached else -1, document_id])
-        cids = [s.cid for s in submissions]
-        await log.execute(
-            sql.LOG_FOR_COMMIT, [document_id, since, document_id, policy.max_transform, cids]
-        )
-        reads.append((document_id, cached, since, lock, log))
+async def commit_unlocked(connection, batches: dict, policy: OrderingPolicy):
+    """Commit on what the cache (or a read) says; return the outcomes and the batches of
+    documents that moved meanwhile, which are left to `commit_locked`."""
+    documents = {
+        document_id: cached_document(document_id, submissions, policy)
+        for document_id, submissions in batches.items()
+    }
+    unknown = {
+        document_id: batches[document_id]
+        for document_id, document in documents.items()
+        if document is None
+    }
+    if unknown:
+        documents.update(await read(connection, unknown, policy))
+    documents = {
+        document_id: document for document_id, document in documents.items() if document is not None
+    }
+    outcomes = await order(PrefetchedStore(documents), batches, policy)
+    written = [document for document in documents.values() if document.appended is not None]
+    committed = await write(connection, written)
+    moved = {document.document_id for document in written} - committed
+    remember(document for document in written if document.document_id in committed)
+    return (
+        {
+            document_id: outcome
+            for document_id, outcome in outcomes.items()
+            if document_id not in moved
+        },
+        {document_id: batches[document_id] for document_id in moved},
+    )
+
+
+async def commit_locked(connection, batches: dict, policy: OrderingPolicy) -> dict:
+    """Commit in a transaction that first locks the documents: nothing can move under it."""
+    async with connection.transaction():
+        await connection.execute(sql.LOCK_DOCUMENTS, [list(batches)])
+        documents = await read(connection, batches, policy)
+        outcomes = await order(PrefetchedStore(documents), batches, policy)
+        written = [document for document in documents.values() if document.appended is not None]
+        committed = await write(connection, written)
+        if len(committed) != len(written):
+            raise psycopg.DataError("a locked document did not take its commit")
+    remember(written)
+    return outcomes
+
+
+def cached_document(document_id, submissions, policy: OrderingPolicy):
+    """Return the document as the cache holds it, if that covers every op's base."""
+    cached = content_cache.latest(document_id)
+    if cached is None:
+        return None
+    for submission in submissions:
+        if submission.base_rev > cached.rev:
+            return None  # made on a revision this process has not seen yet
+        usable = within_reach(submission.base_rev, cached.rev, policy)
+        if usable and submission.base_rev < cached.complete_after:
+            return None
+    return PrefetchedDocument(
+        document_id, cached.rev, cached.content, cached.complete_after, list(cached.recent)
+    )
+
+
+async def read(connection, batches: dict, policy: OrderingPolicy) -> dict:
+    """Read each document's rev, content and the log its ops need, in one statement."""
+    cached = {document_id: content_cache.latest(document_id) for document_id in batches}
+    cid_pairs = [(document_id, s.cid) for document_id, subs in batches.items() for s in subs]
+    cursor = await connection.execute(
+        sql.READ_FOR_COMMIT,
+        {
+            "ids": list(batches),
+            "since": [oldest_base(submissions) for submissions in batches.values()],
+            "cached_revs": [-1 if entry is None else entry.rev for entry in cached.values()],
+            "cid_ids": [document_id for document_id, _ in cid_pairs],
+            "cids": [cid for _, cid in cid_pairs],
+            "max_transform": policy.max_transform,
+        },
+    )
     documents = {}
-    for document_id, cached, since, lock, log in reads:
-        row = await lock.fetchone()
-        rows = await log.fetchall()
-        if row is None:
-            continue  # deleted: the ordering service answers DocumentNotFound
-        rev, content_text = row
-        content = cached[1] if content_text is None else orjson.loads(content_text)
-        read_after = min(rev, max(since, rev - policy.max_transform))  # none exist after rev
-        ops = [op_from_row(row) for row in rows]
-        documents[document_id] = PrefetchedDocument(document_id, rev, content, read_after, ops)
+    for (
+        is_document,
+        document_id,
+        rev,
+        text,
+        read_after,
+        cid,
+        session,
+        author_id,
+    ) in await cursor.fetchall():
+        if is_document:
+            # No content means the cache holds this very revision (the statement checked).
+            content = cached[document_id].content if text is None else orjson.loads(text)
+            documents[document_id] = PrefetchedDocument(document_id, rev, content, read_after, [])
+        else:
+            op = CommittedOp(rev, orjson.loads(text), cid, session, author_id)
+            documents[document_id].ops.append(op)
+    for document in documents.values():
+        contiguous = [op for op in document.ops if op.rev > document.read_after]
+        content_cache.put(document.document_id, document.rev, document.content(), contiguous)
     return documents
+
+
+def oldest_base(submissions: list[Submission]) -> int:
+    return min((s.base_rev for s in submissions if s.base_rev >= 0), default=NO_BASE)
 
 
 async def order(store: PrefetchedStore, batches: dict, policy: OrderingPolicy) -> dict:
@@ -199,22 +287,45 @@ async def order(store: PrefetchedStore, batches: dict, policy: OrderingPolicy) -
     return commit_many(store, batches, policy)
 
 
-async def write(connection, documents) -> None:
-    """Step 2 (with the COMMIT that follows, one round trip): queue every document's writes."""
-    statements, now = sql.statements_for("postgresql"), timezone.now()
-    cursor = connection.cursor()
+async def write(connection, documents: list[PrefetchedDocument]) -> set:
+    """Write every document's new revisions in one statement; return the ids written.
+
+    A document that is no longer at the revision read, or that already holds
+    one of the new cids, is left untouched (and not returned).
+    """
+    if not documents:
+        return set()
+    arguments = {key: [] for key in WRITE_ARGUMENTS}
     for document in documents:
-        if document.appended is None:
-            continue
         ops, content, snapshots = document.appended
         key = document.document_id
-        await cursor.executemany(
-            statements.insert_revision,
-            [[key, op.rev, dumps(op.ops), op.cid, op.session, op.author_id, now] for op in ops],
-        )
-        await cursor.execute(statements.update_document, [ops[-1].rev, dumps(content), now, key])
-        if snapshots:
-            await cursor.executemany(
-                statements.insert_snapshot,
-                [[key, rev, dumps(snapshot), now] for rev, snapshot in snapshots],
-            )
+        arguments["ids"].append(key)
+        arguments["expected_revs"].append(document.rev)
+        arguments["new_revs"].append(ops[-1].rev)
+        arguments["contents"].append(dumps(content))
+        for op in ops:
+            arguments["op_ids"].append(key)
+            arguments["op_revs"].append(op.rev)
+            arguments["op_ops"].append(dumps(op.ops))
+            arguments["op_cids"].append(op.cid)
+            arguments["op_sessions"].append(op.session)
+            arguments["op_authors"].append(op.author_id)
+        for rev, snapshot in snapshots:
+            arguments["snapshot_ids"].append(key)
+            arguments["snapshot_revs"].append(rev)
+            arguments["snapshot_contents"].append(dumps(snapshot))
+    cursor = await connection.execute(sql.WRITE_COMMITS, {**arguments, "now": timezone.now()})
+    return {row[0] for row in await cursor.fetchall()}
+
+
+WRITE_ARGUMENTS = (
+    "ids", "expected_revs", "new_revs", "contents", "op_ids", "op_revs", "op_ops", "op_cids",
+    "op_sessions", "op_authors", "snapshot_ids", "snapshot_revs", "snapshot_contents",
+)  # fmt: skip
+
+
+def remember(documents) -> None:
+    """Cache what was committed: the next batch of these documents need read nothing."""
+    for document in documents:
+        ops, content, _ = document.appended
+        content_cache.put(document.document_id, ops[-1].rev, content, ops)

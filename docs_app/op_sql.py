@@ -30,19 +30,66 @@ class Statements:
         return self.select_log + ", ".join(["%s"] * cid_count or ["NULL"]) + ")) ORDER BY rev"
 
 
-# The read of a pipelined commit on PostgreSQL (docs_app.async_commit): the lock
-# skips the content when the cache holds it at the locked revision, and the log
-# is read without knowing the revision yet, never further back than an op
-# could be transformed from (COWRITE_MAX_TRANSFORM).
-LOCK_FOR_COMMIT = (
-    "SELECT rev, CASE WHEN rev = %s THEN NULL ELSE content::text END "
-    "FROM docs_app_document WHERE id = %s FOR UPDATE"
+# The commit of a WebSocket batch on PostgreSQL (docs_app.async_commit), one
+# statement each for any number of documents, their arguments in parallel arrays.
+#
+# READ: every document's rev, its content unless the cache holds that revision,
+# and the ops after `since` (never further back than COWRITE_MAX_TRANSFORM) or
+# with a cid of the batch. One snapshot: the rows agree with each other.
+READ_FOR_COMMIT = """
+WITH request AS (
+    SELECT * FROM unnest(%(ids)s::uuid[], %(since)s::int[], %(cached_revs)s::int[])
+        AS q(id, since, cached_rev)
+), document AS (
+    SELECT d.id, d.rev,
+           CASE WHEN d.rev = q.cached_rev THEN NULL ELSE d.content::text END AS content,
+           LEAST(d.rev, GREATEST(q.since, d.rev - %(max_transform)s)) AS read_after
+    FROM docs_app_document d JOIN request q ON q.id = d.id
 )
-LOG_FOR_COMMIT = (
-    f"SELECT {REVISION_COLUMNS.format(ops='ops::text')} FROM docs_app_revision "
-    "WHERE document_id = %s AND (rev > GREATEST(%s, "
-    "(SELECT rev FROM docs_app_document WHERE id = %s) - %s) OR cid = ANY(%s)) ORDER BY rev"
+SELECT true, id, rev, content, read_after, NULL, NULL, NULL FROM document
+UNION ALL
+SELECT false, r.document_id, r.rev, r.ops::text, NULL, r.cid, r.session, r.author_id
+FROM docs_app_revision r JOIN document d ON r.document_id = d.id
+WHERE r.rev > d.read_after
+   OR (r.document_id, r.cid) IN (SELECT * FROM unnest(%(cid_ids)s::uuid[], %(cids)s::text[]))
+ORDER BY 1 DESC, 2, 3
+"""
+# LOCK, in id order as commit_many does. Its own statement: a statement that
+# waited for a lock sees the locked row as it is now but every other row as it
+# was when the statement began, which would miss the ops committed meanwhile.
+LOCK_DOCUMENTS = "SELECT id FROM docs_app_document WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
+# WRITE: for each document still at `expected_rev` and holding none of the
+# new ops' cids, store the new revisions, content and snapshots; return the
+# ids of those documents. Any other document is left as it was.
+WRITE_COMMITS = """
+WITH document AS (
+    UPDATE docs_app_document d
+    SET rev = w.new_rev, content = w.content::jsonb, updated_at = %(now)s
+    FROM unnest(%(ids)s::uuid[], %(expected_revs)s::int[], %(new_revs)s::int[],
+                %(contents)s::text[]) AS w(id, expected_rev, new_rev, content)
+    WHERE d.id = w.id AND d.rev = w.expected_rev AND NOT EXISTS (
+        SELECT 1 FROM docs_app_revision r
+        JOIN unnest(%(op_ids)s::uuid[], %(op_cids)s::text[]) AS c(id, cid)
+            ON r.document_id = c.id AND r.cid = c.cid
+        WHERE c.id = w.id
+    )
+    RETURNING d.id
+), revision AS (
+    INSERT INTO docs_app_revision (document_id, rev, ops, cid, session, author_id, created_at)
+    SELECT o.id, o.rev, o.ops::jsonb, o.cid, o.session, o.author_id, %(now)s
+    FROM unnest(%(op_ids)s::uuid[], %(op_revs)s::int[], %(op_ops)s::text[],
+                %(op_cids)s::text[], %(op_sessions)s::text[], %(op_authors)s::bigint[])
+        AS o(id, rev, ops, cid, session, author_id)
+    WHERE o.id IN (SELECT id FROM document)
+), snapshot AS (
+    INSERT INTO docs_app_snapshot (document_id, rev, content, created_at)
+    SELECT s.id, s.rev, s.content::jsonb, %(now)s
+    FROM unnest(%(snapshot_ids)s::uuid[], %(snapshot_revs)s::int[], %(snapshot_contents)s::text[])
+        AS s(id, rev, content)
+    WHERE s.id IN (SELECT id FROM document)
 )
+SELECT id FROM document
+"""
 
 
 @functools.cache

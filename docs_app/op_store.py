@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import orjson
 from django.db import DatabaseError, connection, transaction
@@ -27,41 +28,62 @@ def committed_op(row: dict) -> CommittedOp:
     return CommittedOp(row["rev"], row["ops"], row["cid"], row["session"], row["author_id"])
 
 
-class ContentCache:
-    """The latest content of recently edited documents, keyed by revision.
+@dataclass(frozen=True)
+class CachedDocument:
+    """A document as last committed or read by this process."""
 
-    Content at a revision never changes, so a hit is exact; it saves reading
-    and decoding the whole document on every commit. Only content that was
+    rev: int
+    content: list
+    recent: tuple[CommittedOp, ...]  # the last ops, without a gap, the last one at `rev`
+
+    @property
+    def complete_after(self) -> int:
+        """Return the revision after which every op is in `recent`."""
+        return self.rev - len(self.recent)
+
+
+class DocumentCache:
+    """The latest content and last ops of recently edited documents.
+
+    Content at a revision never changes, so an entry is exact for its
+    revision; it saves reading and decoding the whole document (and, on
+    PostgreSQL, reading anything at all) on every commit. Only what was
     committed is put here.
     """
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 256, keep_ops: int = 100) -> None:
         self.size = size
+        self.keep_ops = keep_ops
         self.entries: OrderedDict = OrderedDict()
         # The event loop (WebSocket commits) and request threads (REST) share it.
         self.mutex = threading.Lock()
 
     def get(self, document_id, rev: int) -> list | None:
         entry = self.latest(document_id)
-        return None if entry is None or entry[0] != rev else entry[1]
+        return None if entry is None or entry.rev != rev else entry.content
 
-    def latest(self, document_id) -> tuple[int, list] | None:
-        """Return the (revision, content) held for the document, if any."""
+    def latest(self, document_id) -> CachedDocument | None:
         with self.mutex:
             entry = self.entries.get(document_id)
             if entry is not None:
                 self.entries.move_to_end(document_id)
             return entry
 
-    def put(self, document_id, rev: int, content: list) -> None:
+    def put(self, document_id, rev: int, content: list, ops=()) -> None:
+        """Hold the document at `rev`; `ops` are the last ops up to `rev`, without a gap."""
         with self.mutex:
-            self.entries[document_id] = (rev, content)
+            old = self.entries.get(document_id)
+            if old is not None and (old.rev > rev or (old.rev == rev and not ops)):
+                return  # a slower writer of an older revision, or nothing new
+            if old is not None and ops and ops[0].rev == old.rev + 1:
+                ops = (*old.recent, *ops)
+            self.entries[document_id] = CachedDocument(rev, content, tuple(ops[-self.keep_ops :]))
             self.entries.move_to_end(document_id)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
 
-content_cache = ContentCache()
+content_cache = DocumentCache()
 
 
 class LockedRow:
@@ -113,7 +135,7 @@ class LockedRow:
         # Cached only once the outermost transaction commits: content of a
         # rolled-back revision must never be taken for that revision later.
         transaction.on_commit(
-            functools.partial(content_cache.put, self.document_id, ops[-1].rev, content)
+            functools.partial(content_cache.put, self.document_id, ops[-1].rev, content, ops)
         )
 
 

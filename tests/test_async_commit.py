@@ -1,6 +1,5 @@
 """The PostgreSQL commit path's own failure modes (its ordering contract is in test_ordering)."""
 
-import dataclasses
 import uuid
 from unittest import mock
 
@@ -12,8 +11,9 @@ from django.db import connection
 from docs_app import async_commit, op_sql
 from docs_app.async_commit import acommit_many, idle_connections
 from docs_app.models import Document, Revision
+from docs_app.op_store import DatabaseOpStore
 from editor import errors
-from editor.ordering import OrderingPolicy, Submission
+from editor.ordering import OrderingPolicy, Submission, commit_many
 from tests.services import free_port, service_unavailable
 
 pytestmark = [
@@ -56,16 +56,57 @@ async def stored(document_id):
 
 async def test_a_failed_write_commits_nothing_and_the_next_batch_succeeds(owner):
     document = await sync(new_document)(owner)
-    broken = dataclasses.replace(
-        op_sql.statements_for("postgresql"), update_document="UPDATE no_such_table SET x = %s"
-    )
-    with mock.patch.object(op_sql, "statements_for", return_value=broken):
+    broken = op_sql.WRITE_COMMITS.replace("INSERT INTO docs_app_snapshot", "INSERT INTO nowhere")
+    with mock.patch.object(op_sql, "WRITE_COMMITS", broken):
         outcome = await acommit_many({document: [insert("lost", "c1")]}, OrderingPolicy())
     assert isinstance(outcome[document], errors.Unavailable)
     assert await stored(document) == (0, "\n", [])
     outcome = await acommit_many({document: [insert("kept", "c1")]}, OrderingPolicy())
     assert outcome[document][0].op.rev == 1
     assert await stored(document) == (1, "kept\n", ["c1"])
+
+
+async def test_the_next_batch_of_a_document_reads_nothing(owner):
+    document = await sync(new_document)(owner)
+    await acommit_many({document: [insert("one", "c1")]}, OrderingPolicy())
+    with mock.patch.object(async_commit, "read", wraps=async_commit.read) as read:
+        outcome = await acommit_many(
+            {document: [insert("two", "c2", base_rev=1)]}, OrderingPolicy()
+        )
+    assert not read.called
+    assert outcome[document][0].op.rev == 2
+    assert await stored(document) == (2, "twoone\n", ["c1", "c2"])
+
+
+async def test_a_document_that_moved_since_it_was_cached_is_committed_under_a_lock(owner):
+    document = await sync(new_document)(owner)
+    await acommit_many({document: [insert("one", "c1")]}, OrderingPolicy())
+    # Another process commits meanwhile: this process's cache still says revision 1.
+    cached = async_commit.content_cache.latest(document)
+    await sync(commit_elsewhere)(document, base_rev=1, text="rest ", cid="r1")
+    async_commit.content_cache.entries[document] = cached
+    with mock.patch.object(
+        async_commit, "commit_locked", wraps=async_commit.commit_locked
+    ) as commit_locked:
+        outcome = await acommit_many(
+            {document: [insert("ws ", "c2", base_rev=1)]}, OrderingPolicy()
+        )
+    assert commit_locked.called
+    assert outcome[document][0].op.rev == 3
+    assert outcome[document][0].op.ops == [{"retain": 5}, {"insert": "ws "}]
+    assert await stored(document) == (3, "rest ws one\n", ["c1", "r1", "c2"])
+
+
+async def test_a_resent_op_the_cache_no_longer_remembers_is_answered_not_applied(owner):
+    document = await sync(new_document)(owner)
+    with mock.patch.object(async_commit.content_cache, "keep_ops", 1):
+        first = await acommit_many({document: [insert("one", "c1")]}, OrderingPolicy())
+        await acommit_many({document: [insert("two", "c2", base_rev=1)]}, OrderingPolicy())
+        # Made on revision 1, as a client might after catching up without seeing its ack.
+        again = await acommit_many({document: [insert("one", "c1", base_rev=1)]}, OrderingPolicy())
+    assert again[document][0].duplicate
+    assert again[document][0].op == first[document][0].op
+    assert await stored(document) == (2, "twoone\n", ["c1", "c2"])
 
 
 async def test_a_document_failing_at_commit_fails_alone(owner):
@@ -131,6 +172,12 @@ async def test_a_long_transform_runs_off_the_event_loop(owner):
 
 def sync(function):
     return database_sync_to_async(function)
+
+
+def commit_elsewhere(document_id, *, base_rev: int, text: str, cid: str) -> None:
+    """Commit as REST does (its own transaction and lock)."""
+    submission = Submission(base_rev, [{"insert": text}], cid)
+    commit_many(DatabaseOpStore(), {document_id: [submission]}, OrderingPolicy())
 
 
 def terminate_backend(pid: int) -> None:
