@@ -35,8 +35,8 @@ from editor.ordering import CommittedOp, OrderingPolicy, Submission, commit_many
 
 logger = logging.getLogger(__name__)
 
-# Ops to transform over, past which the ordering step leaves the event loop.
-HEAVY_BATCH_OPS = 256
+# Transforms (an op over a committed op) past which the ordering step leaves the event loop.
+HEAVY_TRANSFORMS = 256
 NO_BASE = 2**31 - 1  # no op of the batch has a usable base: read no history
 
 
@@ -282,9 +282,18 @@ def oldest_base(submissions: list[Submission]) -> int:
 
 async def order(store: PrefetchedStore, batches: dict, policy: OrderingPolicy) -> dict:
     """Run the ordering service on what was read; a long transform leaves the event loop."""
-    if sum(len(document.ops) for document in store.documents.values()) > HEAVY_BATCH_OPS:
+    if transform_work(store.documents, batches) > HEAVY_TRANSFORMS:
         return await asyncio.to_thread(commit_many, store, batches, policy)
     return commit_many(store, batches, policy)
+
+
+def transform_work(documents: dict, batches: dict) -> int:
+    """Return how many (op, committed op) pairs the batch transforms, at most."""
+    return sum(
+        len(batches[document_id])
+        * (document.rev - min(oldest_base(batches[document_id]), document.rev))
+        for document_id, document in documents.items()
+    )
 
 
 async def write(connection, documents: list[PrefetchedDocument]) -> set:

@@ -160,7 +160,7 @@ async def test_a_deleted_document_is_not_found_and_others_commit(owner):
 
 async def test_a_long_transform_runs_off_the_event_loop(owner):
     document = await sync(new_document)(owner)
-    count = async_commit.HEAVY_BATCH_OPS + 1
+    count = async_commit.HEAVY_TRANSFORMS + 1
     for rev in range(count):
         await acommit_many({document: [insert("x", f"c{rev}", base_rev=rev)]}, OrderingPolicy())
     with mock.patch("asyncio.to_thread", wraps=async_commit.asyncio.to_thread) as to_thread:
