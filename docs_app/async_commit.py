@@ -304,33 +304,24 @@ async def write(connection, documents: list[PrefetchedDocument]) -> set:
     """
     if not documents:
         return set()
-    arguments = {key: [] for key in WRITE_ARGUMENTS}
+    rows = {"documents": [], "ops": [], "snapshots": []}
     for document in documents:
         ops, content, snapshots = document.appended
         key = document.document_id
-        arguments["ids"].append(key)
-        arguments["expected_revs"].append(document.rev)
-        arguments["new_revs"].append(ops[-1].rev)
-        arguments["contents"].append(dumps(content))
-        for op in ops:
-            arguments["op_ids"].append(key)
-            arguments["op_revs"].append(op.rev)
-            arguments["op_ops"].append(dumps(op.ops))
-            arguments["op_cids"].append(op.cid)
-            arguments["op_sessions"].append(op.session)
-            arguments["op_authors"].append(op.author_id)
-        for rev, snapshot in snapshots:
-            arguments["snapshot_ids"].append(key)
-            arguments["snapshot_revs"].append(rev)
-            arguments["snapshot_contents"].append(dumps(snapshot))
+        rows["documents"].append(
+            {"id": key, "expected_rev": document.rev, "new_rev": ops[-1].rev, "content": content}
+        )
+        rows["ops"].extend(
+            {"id": key, "rev": op.rev, "ops": op.ops, "cid": op.cid, "session": op.session,
+             "author_id": op.author_id}
+            for op in ops
+        )  # fmt: skip
+        rows["snapshots"].extend(
+            {"id": key, "rev": rev, "content": snapshot} for rev, snapshot in snapshots
+        )
+    arguments = {name: dumps(value) for name, value in rows.items()}
     cursor = await connection.execute(sql.WRITE_COMMITS, {**arguments, "now": timezone.now()})
     return {row[0] for row in await cursor.fetchall()}
-
-
-WRITE_ARGUMENTS = (
-    "ids", "expected_revs", "new_revs", "contents", "op_ids", "op_revs", "op_ops", "op_cids",
-    "op_sessions", "op_authors", "snapshot_ids", "snapshot_revs", "snapshot_contents",
-)  # fmt: skip
 
 
 def remember(documents) -> None:

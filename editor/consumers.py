@@ -23,6 +23,8 @@ CLOSE_ABUSE = 4429
 # Too far behind to catch up in order (the layer lost too much): the client
 # reconnects and syncs from its last revision, as after any disconnect.
 CLOSE_RESYNC = 4408
+# How long a gap in the revisions may wait for its broadcasts before storage is read.
+GAP_GRACE = 0.05
 
 presence_registry = PresenceRegistry()
 
@@ -31,6 +33,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
     sequencer: OpSequencer | None = None
     presence: dict | None = None
     gap_check_pending = False
+    gap_timer: asyncio.TimerHandle | asyncio.Future | None = None
 
     async def dispatch(self, message):
         # Channels hops to the database thread before every handler to close stale
@@ -50,6 +53,9 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             await self.close()  # before accept: Daphne answers the handshake with 403
             return
         self.user = user
+        # Read once: the user is a lazy object and settings are too, and ops are many.
+        self.user_id = user.pk
+        self.max_frame_bytes = settings.COWRITE_MAX_FRAME_BYTES
         self.session = secrets.token_urlsafe(12)
         self.group = service.group_name(self.document_id)
         self.user_info = {"id": user.pk, "name": user.get_username(), "color": user_color(user.pk)}
@@ -67,6 +73,8 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             return
         if self.presence_flush is not None:
             self.presence_flush.cancel()
+        if self.gap_timer is not None:
+            self.gap_timer.cancel()
         presence_registry.remove(self.document_id, self.session)
         await self.channel_layer.group_send(
             self.group, {"type": "presence.leave", "session": self.session}
@@ -77,7 +85,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         try:
             message = protocol.parse_client_frame(
                 text_data if text_data is not None else bytes_data,
-                settings.COWRITE_MAX_FRAME_BYTES,
+                self.max_frame_bytes,
             )
             await self.HANDLERS[type(message)](self, message)
         except errors.DocumentNotFound:
@@ -131,7 +139,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
             message.rev,
             message.ops,
             message.cid,
-            self.user.pk,
+            self.user_id,
             self.session,
             self.user_info["name"],
         )
@@ -188,13 +196,25 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         for frame in frames:
             await self.send(text_data=frame)
         if self.sequencer.gap() is not None and not self.gap_check_pending:
-            # The missing ops are most likely queued for this consumer already (it was
-            # busy committing its own): look again after them, and only then read storage.
+            # The missing ops are nearly always queued for this consumer already (it
+            # was busy committing its own) and fill the gap within moments. Only a
+            # gap that outlives the grace period makes it read storage: a message to
+            # itself per gap cost a channel-layer round trip per op (measured).
             self.gap_check_pending = True
-            try:
-                await self.channel_layer.send(self.channel_name, {"type": "gap.check"})
-            except ChannelFull:
-                await self.gap_check({})
+            self.gap_timer = asyncio.get_running_loop().call_later(GAP_GRACE, self.on_gap_timer)
+
+    def on_gap_timer(self):
+        if self.sequencer.gap() is None:
+            self.gap_check_pending = False
+        else:
+            # Through the consumer's own queue: handlers must not run concurrently.
+            self.gap_timer = asyncio.ensure_future(self.request_gap_check())
+
+    async def request_gap_check(self):
+        try:
+            await self.channel_layer.send(self.channel_name, {"type": "gap.check"})
+        except ChannelFull:
+            self.gap_timer = asyncio.get_running_loop().call_later(GAP_GRACE, self.on_gap_timer)
 
     async def fill_gaps(self):
         """Read the missing revisions from storage and deliver what they release."""
@@ -251,7 +271,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=protocol.meta_frame(event["title"]))
 
     async def access_changed(self, event):
-        if event["user_id"] != self.user.pk:
+        if event["user_id"] != self.user_id:
             return
         self.role = await database_sync_to_async(document_role)(self.user, self.document_id)
         if self.role is None:

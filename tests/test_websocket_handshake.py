@@ -29,10 +29,12 @@ def make_stranger_token():
     return Token.objects.create(user=stranger)
 
 
-def communicator(document_id, token=None, origin=None, path=None):
+def communicator(document_id, token=None, origin=None, path=None, cookie=None):
     headers = []
     if token is not None:
         headers.append((b"authorization", f"Token {token}".encode()))
+    if cookie is not None:
+        headers.append((b"cookie", cookie.encode()))
     if origin is not None:
         headers.append((b"origin", origin.encode()))
     return WebsocketCommunicator(
@@ -99,4 +101,45 @@ async def test_an_own_origin_is_accepted():
 async def test_an_unknown_path_is_refused():
     _document, token = await make_document()
     connected, _ = await communicator(None, token.key, path="/ws/elsewhere/").connect()
+    assert not connected
+
+
+@database_sync_to_async
+def session_cookie(username: str, password: str = "pw-for-tests-1") -> str:
+    """Log in as a browser does and return its Cookie header."""
+    from django.test import Client
+
+    client = Client()
+    assert client.login(username=username, password=password)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+
+
+async def test_a_logged_in_browser_session_connects():
+    document, _ = await make_document()
+    socket = communicator(document.id, cookie=await session_cookie("alice"))
+    connected, _ = await socket.connect()
+    assert connected
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from() == {"type": "pong"}
+    await socket.disconnect()
+
+
+async def test_a_session_ended_by_a_password_change_is_refused():
+    document, _ = await make_document()
+    cookie = await session_cookie("alice")
+
+    @database_sync_to_async
+    def change_password():
+        user = get_user_model().objects.get(username="alice")
+        user.set_password("another-pw-for-tests-2")
+        user.save()
+
+    await change_password()
+    connected, _ = await communicator(document.id, cookie=cookie).connect()
+    assert not connected
+
+
+async def test_an_unknown_session_is_refused():
+    document, _ = await make_document()
+    connected, _ = await communicator(document.id, cookie="sessionid=forged").connect()
     assert not connected
