@@ -166,13 +166,28 @@ async def commit_with_connection(batches: dict, policy: OrderingPolicy) -> dict:
     try:
         outcomes, moved = await commit_unlocked(connection, batches, policy)
         if moved:
-            outcomes.update(await commit_locked(connection, moved, policy))
+            outcomes.update(await commit_moved(connection, moved, policy))
     except BaseException:
         # Whatever state it was left in (an error, a cancelled task), start afresh.
         await connection.close()
         raise
-    idle_connections.give_back(connection)
+    if not connection.closed:
+        idle_connections.give_back(connection)
     return outcomes
+
+
+async def commit_moved(connection, moved: dict, policy: OrderingPolicy) -> dict:
+    """Commit the documents that moved under a lock; their failure is theirs alone.
+
+    What the unlocked write committed is final by now: retrying the whole
+    batch would answer those ops as duplicates, never announced.
+    """
+    try:
+        return await commit_locked(connection, moved, policy)
+    except psycopg.Error:
+        logger.warning("%d documents that moved failed to commit", len(moved), exc_info=True)
+        await connection.close()
+        return {document_id: errors.Unavailable() for document_id in moved}
 
 
 async def commit_unlocked(connection, batches: dict, policy: OrderingPolicy):
@@ -182,10 +197,9 @@ async def commit_unlocked(connection, batches: dict, policy: OrderingPolicy):
         document_id: cached_document(document_id, submissions, policy)
         for document_id, submissions in batches.items()
     }
+    cached = {document_id for document_id, document in documents.items() if document}
     unknown = {
-        document_id: batches[document_id]
-        for document_id, document in documents.items()
-        if document is None
+        document_id: batches[document_id] for document_id in batches if document_id not in cached
     }
     if unknown:
         documents.update(await read(connection, unknown, policy))
@@ -196,6 +210,13 @@ async def commit_unlocked(connection, batches: dict, policy: OrderingPolicy):
     written = [document for document in documents.values() if document.appended is not None]
     committed = await write(connection, written)
     moved = {document.document_id for document in written} - committed
+    # Sizes are judged on the content: a cached one may be out of date.
+    moved |= {
+        document_id
+        for document_id in cached
+        if documents[document_id].appended is None
+        and any(isinstance(outcome, errors.TooLarge) for outcome in outcomes[document_id])
+    }
     remember(document for document in written if document.document_id in committed)
     return (
         {

@@ -63,12 +63,18 @@ LOCK_DOCUMENTS = "SELECT id FROM docs_app_document WHERE id = ANY(%s) ORDER BY i
 # ids of those documents. Any other document is left as it was. The rows come
 # as three JSON arrays (encoded by orjson: adapting Python lists cost more).
 WRITE_COMMITS = """
-WITH document AS (
+WITH locked AS (
+    -- In id order, as LOCK_DOCUMENTS: two processes' batches cannot deadlock.
+    SELECT id FROM docs_app_document
+    WHERE id IN (SELECT (value->>'id')::uuid FROM jsonb_array_elements(%(documents)s::jsonb))
+    ORDER BY id FOR NO KEY UPDATE
+), document AS (
     UPDATE docs_app_document d
     SET rev = w.new_rev, content = w.content, updated_at = %(now)s
     FROM jsonb_to_recordset(%(documents)s::jsonb)
         AS w(id uuid, expected_rev int, new_rev int, content jsonb)
-    WHERE d.id = w.id AND d.rev = w.expected_rev AND NOT EXISTS (
+    WHERE d.id = w.id AND d.id IN (SELECT id FROM locked)
+      AND d.rev = w.expected_rev AND NOT EXISTS (
         SELECT 1 FROM docs_app_revision r
         JOIN jsonb_to_recordset(%(ops)s::jsonb) AS c(id uuid, cid text)
             ON r.document_id = c.id AND r.cid = c.cid

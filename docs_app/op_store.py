@@ -73,7 +73,9 @@ class DocumentCache:
         """Hold the document at `rev`; `ops` are the last ops up to `rev`, without a gap."""
         with self.mutex:
             old = self.entries.get(document_id)
-            if old is not None and (old.rev > rev or (old.rev == rev and not ops)):
+            if old is not None and (
+                old.rev > rev or (old.rev == rev and len(ops) <= len(old.recent))
+            ):
                 return  # a slower writer of an older revision, or nothing new
             if old is not None and ops and ops[0].rev == old.rev + 1:
                 ops = (*old.recent, *ops)

@@ -3,6 +3,7 @@
 import uuid
 from unittest import mock
 
+import psycopg
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
@@ -97,6 +98,34 @@ async def test_a_document_that_moved_since_it_was_cached_is_committed_under_a_lo
     assert await stored(document) == (3, "rest ws one\n", ["c1", "r1", "c2"])
 
 
+async def test_a_failure_of_a_document_that_moved_leaves_the_others_committed(owner):
+    fresh, moved = await sync(new_document)(owner), await sync(new_document)(owner)
+    await acommit_many({moved: [insert("one", "m1")]}, OrderingPolicy())
+    cached = async_commit.content_cache.latest(moved)
+    await sync(commit_elsewhere)(moved, base_rev=1, text="rest ", cid="r1")
+    async_commit.content_cache.entries[moved] = cached  # as another process leaves it
+    failing = mock.AsyncMock(side_effect=psycopg.errors.DeadlockDetected("as if"))
+    with mock.patch.object(async_commit, "commit_locked", failing):
+        outcomes = await acommit_many(
+            {fresh: [insert("a", "a1")], moved: [insert("b", "b1", base_rev=1)]}, OrderingPolicy()
+        )
+    assert not outcomes[fresh][0].duplicate  # final: announced, not retried as a duplicate
+    assert isinstance(outcomes[moved], errors.Unavailable)
+    assert await stored(fresh) == (1, "a\n", ["a1"])
+    assert await stored(moved) == (2, "rest one\n", ["m1", "r1"])
+
+
+async def test_a_size_judged_on_a_cached_document_is_checked_under_the_lock(owner):
+    document = await sync(new_document)(owner)
+    policy = OrderingPolicy(max_length=12)
+    await acommit_many({document: [insert("0123456789", "c1")]}, policy)
+    cached = async_commit.content_cache.latest(document)
+    await sync(commit_elsewhere)(document, base_rev=1, text=None, cid="cut")
+    async_commit.content_cache.entries[document] = cached
+    outcome = await acommit_many({document: [insert("xyz", "c2", base_rev=1)]}, policy)
+    assert outcome[document][0].op.rev == 3  # fits: the document shrank meanwhile
+
+
 async def test_a_resent_op_the_cache_no_longer_remembers_is_answered_not_applied(owner):
     document = await sync(new_document)(owner)
     with mock.patch.object(async_commit.content_cache, "keep_ops", 1):
@@ -174,9 +203,10 @@ def sync(function):
     return database_sync_to_async(function)
 
 
-def commit_elsewhere(document_id, *, base_rev: int, text: str, cid: str) -> None:
-    """Commit as REST does (its own transaction and lock)."""
-    submission = Submission(base_rev, [{"insert": text}], cid)
+def commit_elsewhere(document_id, *, base_rev: int, text: str | None, cid: str) -> None:
+    """Commit as REST does (its own transaction and lock); no text deletes 5 characters."""
+    ops = [{"delete": 5}] if text is None else [{"insert": text}]
+    submission = Submission(base_rev, ops, cid)
     commit_many(DatabaseOpStore(), {document_id: [submission]}, OrderingPolicy())
 
 
