@@ -341,7 +341,10 @@ async def write(connection, documents: list[PrefetchedDocument]) -> set:
             {"id": key, "rev": rev, "content": snapshot} for rev, snapshot in snapshots
         )
     arguments = {name: dumps(value) for name, value in rows.items()}
-    cursor = await connection.execute(sql.WRITE_COMMITS, {**arguments, "now": timezone.now()})
+    ids = [document.document_id for document in documents]
+    cursor = await connection.execute(
+        sql.WRITE_COMMITS, {**arguments, "ids": ids, "now": timezone.now()}
+    )
     return {row[0] for row in await cursor.fetchall()}
 
 

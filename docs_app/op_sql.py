@@ -65,8 +65,7 @@ LOCK_DOCUMENTS = "SELECT id FROM docs_app_document WHERE id = ANY(%s) ORDER BY i
 WRITE_COMMITS = """
 WITH locked AS (
     -- In id order, as LOCK_DOCUMENTS: two processes' batches cannot deadlock.
-    SELECT id FROM docs_app_document
-    WHERE id IN (SELECT (value->>'id')::uuid FROM jsonb_array_elements(%(documents)s::jsonb))
+    SELECT id FROM docs_app_document WHERE id = ANY(%(ids)s::uuid[])
     ORDER BY id FOR NO KEY UPDATE
 ), document AS (
     UPDATE docs_app_document d
