@@ -30,8 +30,8 @@ class Statements:
         return self.select_log + ", ".join(["%s"] * cid_count or ["NULL"]) + ")) ORDER BY rev"
 
 
-# The commit of a WebSocket batch on PostgreSQL (docs_app.async_commit), one
-# statement each for any number of documents, their arguments in parallel arrays.
+# The commit of a WebSocket batch on PostgreSQL (docs_app.async_commit): one
+# statement each for any number of documents.
 #
 # READ: every document's rev, its content unless the cache holds that revision,
 # and the ops after `since` (never further back than COWRITE_MAX_TRANSFORM) or

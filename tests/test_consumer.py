@@ -397,16 +397,23 @@ async def test_broadcasts_queued_behind_a_commit_fill_the_gap_without_reading_st
     clients = [Client(document, token) for _ in range(4)]
     for client in clients:
         await client.open()
-    with mock.patch(
-        "editor.consumers.op_payloads_between", wraps=consumers.op_payloads_between
-    ) as storage_reads:
+    layer = get_channel_layer()
+    with (
+        mock.patch(
+            "editor.consumers.op_payloads_between", wraps=consumers.op_payloads_between
+        ) as storage_reads,
+        mock.patch.object(layer, "send", wraps=layer.send) as layer_sends,
+    ):
         for index, client in enumerate(clients):
             await client.send(type="op", rev=0, cid=f"c{index}", ops=[{"insert": str(index)}])
         for client in clients:
             frames = [await client.receive() for _ in range(4)]
             assert [frame["rev"] for frame in frames] == [1, 2, 3, 4]
             assert sum(frame["type"] == "ack" for frame in frames) == 1
+        await asyncio.sleep(consumers.GAP_GRACE * 2)
     assert storage_reads.call_count == 0
+    # Nor a gap.check through the channel layer: the queued broadcasts came first.
+    assert not [call for call in layer_sends.call_args_list if call.args[1]["type"] == "gap.check"]
     for client in clients:
         await client.close()
 
