@@ -84,6 +84,32 @@ class DocumentCache:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
+    def follow(self, document_id, ops: list[CommittedOp]) -> None:
+        """Bring an entry up to date with ops committed elsewhere (another process).
+
+        Only ops that continue the entry exactly are taken; anything else
+        leaves it as it is, to be corrected by the next commit's write guard.
+        """
+        entry = self.latest(document_id)
+        if entry is None:
+            return
+        ops = [op for op in ops if op.rev > entry.rev]
+        if not ops or ops[0].rev != entry.rev + 1:
+            return
+        content = entry.content
+        for op in ops:
+            content = ot.apply(content, op.ops)
+        self.put(document_id, ops[-1].rev, content, ops)
+
+    def discard(self, document_id) -> None:
+        with self.mutex:
+            self.entries.pop(document_id, None)
+
+    def behind(self, document_id, rev: int) -> bool:
+        """Return whether the document is cached at a revision just before `rev` or earlier."""
+        entry = self.latest(document_id)
+        return entry is not None and entry.rev < rev
+
 
 content_cache = DocumentCache()
 

@@ -242,6 +242,7 @@ class DocumentConsumer(AsyncWebsocketConsumer):
         await self.fill_gaps()
 
     async def ops_committed(self, event):
+        service.follow_committed(self.document_id, event["ops"])
         if self.sequencer is not None:
             ready = []
             for rev, frame in event["ops"]:

@@ -13,7 +13,7 @@ from docs_app import async_commit, op_sql
 from docs_app.async_commit import acommit_many, idle_connections
 from docs_app.models import Document, Revision
 from docs_app.op_store import DatabaseOpStore
-from editor import errors
+from editor import errors, service
 from editor.ordering import OrderingPolicy, Submission, commit_many
 from tests.services import free_port, service_unavailable
 
@@ -94,6 +94,28 @@ async def test_a_document_that_moved_since_it_was_cached_is_committed_under_a_lo
         )
     assert commit_locked.called
     assert outcome[document][0].op.rev == 3
+    assert outcome[document][0].op.ops == [{"retain": 5}, {"insert": "ws "}]
+    assert await stored(document) == (3, "rest ws one\n", ["c1", "r1", "c2"])
+
+
+async def test_a_broadcast_of_another_process_commit_keeps_the_cache_current(owner):
+    document = await sync(new_document)(owner)
+    await acommit_many({document: [insert("one", "c1")]}, OrderingPolicy())
+    cached = async_commit.content_cache.latest(document)
+    elsewhere = await sync(commit_elsewhere)(document, base_rev=1, text="rest ", cid="r1")
+    async_commit.content_cache.entries[document] = cached
+    # Its broadcast reaches this process's consumers:
+    service.follow_committed(document, service.committed_message([(elsewhere.op, None)])["ops"])
+    with (
+        mock.patch.object(
+            async_commit, "commit_locked", wraps=async_commit.commit_locked
+        ) as locked,
+        mock.patch.object(async_commit, "read", wraps=async_commit.read) as read,
+    ):
+        outcome = await acommit_many(
+            {document: [insert("ws ", "c2", base_rev=1)]}, OrderingPolicy()
+        )
+    assert not locked.called and not read.called
     assert outcome[document][0].op.ops == [{"retain": 5}, {"insert": "ws "}]
     assert await stored(document) == (3, "rest ws one\n", ["c1", "r1", "c2"])
 
@@ -203,11 +225,13 @@ def sync(function):
     return database_sync_to_async(function)
 
 
-def commit_elsewhere(document_id, *, base_rev: int, text: str | None, cid: str) -> None:
+def commit_elsewhere(document_id, *, base_rev: int, text: str | None, cid: str):
     """Commit as REST does (its own transaction and lock); no text deletes 5 characters."""
     ops = [{"delete": 5}] if text is None else [{"insert": text}]
     submission = Submission(base_rev, ops, cid)
-    commit_many(DatabaseOpStore(), {document_id: [submission]}, OrderingPolicy())
+    return commit_many(DatabaseOpStore(), {document_id: [submission]}, OrderingPolicy())[
+        document_id
+    ][0]
 
 
 def terminate_backend(pid: int) -> None:

@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from config.asgi import application
 from docs_app.models import Collaborator, Document, Revision
+from docs_app.op_store import content_cache
 from editor import consumers, errors, service
 
 pytestmark = [
@@ -427,3 +428,26 @@ def test_consecutive_users_get_different_colours():
     from editor.presence import user_color
 
     assert len({user_color(user_id) for user_id in range(1, 13)}) == 12
+
+
+async def test_a_broadcast_of_another_process_commit_brings_this_process_cache_up(alice_doc):
+    document, token = alice_doc
+    client = Client(document, token)
+    await client.open()
+    await client.send(type="op", rev=0, cid="c1", ops=[{"insert": "one"}])
+    assert (await client.receive_type("ack"))["rev"] == 1
+    cached = content_cache.latest(document.id)
+    # Another process commits revision 2; this process's cache knows nothing of it.
+    elsewhere = await database_sync_to_async(service.commit)(
+        document.id, base_rev=1, ops=[{"insert": "two "}], cid="x1", author=None, session="s"
+    )
+    content_cache.entries[document.id] = cached
+    await get_channel_layer().group_send(
+        service.group_name(document.id), service.committed_message([(elsewhere.op, None)])
+    )
+    assert (await client.receive())["rev"] == 2
+    entry = content_cache.latest(document.id)
+    assert (entry.rev, entry.content) == (2, [{"insert": "two one\n"}])
+    assert [(op.rev, op.cid) for op in entry.recent] == [(1, "c1"), (2, "x1")]
+    assert entry.recent[-1].session == "s"
+    await client.close()
