@@ -1,5 +1,6 @@
 """The PostgreSQL commit path's own failure modes (its ordering contract is in test_ordering)."""
 
+import asyncio
 import uuid
 from unittest import mock
 
@@ -158,6 +159,27 @@ async def test_a_resent_op_the_cache_no_longer_remembers_is_answered_not_applied
     assert again[document][0].duplicate
     assert again[document][0].op == first[document][0].op
     assert await stored(document) == (2, "twoone\n", ["c1", "c2"])
+
+
+async def test_a_document_being_written_elsewhere_does_not_hold_up_the_others(owner):
+    fresh, busy = await sync(new_document)(owner), await sync(new_document)(owner)
+    params = async_commit.connection_params()
+    async with await psycopg.AsyncConnection.connect(**params) as elsewhere:
+        # Another process's write of `busy` is waiting for its fsync.
+        await elsewhere.execute("SELECT 1 FROM docs_app_document WHERE id = %s FOR UPDATE", [busy])
+        batch = asyncio.ensure_future(
+            acommit_many({fresh: [insert("a", "a1")], busy: [insert("b", "b1")]}, OrderingPolicy())
+        )
+        for _ in range(100):
+            if (await stored(fresh))[0] == 1:
+                break
+            await asyncio.sleep(0.05)
+        assert await stored(fresh) == (1, "a\n", ["a1"])
+        assert not batch.done()  # `busy` waits for the lock, alone
+        await elsewhere.rollback()
+    outcomes = await batch
+    assert [outcomes[fresh][0].op.rev, outcomes[busy][0].op.rev] == [1, 1]
+    assert await stored(busy) == (1, "b\n", ["b1"])
 
 
 async def test_a_document_failing_at_commit_fails_alone(owner):
