@@ -44,10 +44,12 @@ def typing_load(quick: bool, duration: float | None) -> Case:
     return Case("S2", "S2", documents=50, params=params)
 
 
-def ladder_step(quick: bool, duration: float, rate: float, processes: int) -> Case:
-    params = {"per_document": 4, "period": 0.2 / rate, "rate": rate}
+def ladder_step(
+    quick: bool, duration: float, rate: float, processes: int, placement: str = "spread"
+) -> Case:
+    params = {"per_document": 4, "period": 0.2 / rate, "rate": rate, "placement": placement}
     params.update(editing_timing(quick, duration, duration))
-    label = f"S2 {processes}p x{rate:g}"
+    label = f"S2 {processes}p x{rate:g}" + (" by-document" if placement == "by-document" else "")
     return Case("S2", label, documents=50, params=params, processes=processes, ladder=True)
 
 
@@ -63,10 +65,20 @@ def trace_replay(quick: bool, duration: float | None) -> list[Case]:
 
 
 def scale_out(quick: bool, duration: float | None) -> list[Case]:
-    """S2 on 1 and 2 Daphne processes over a ladder of offered rates (5 s per step)."""
+    """S2 on 1 and 2 Daphne processes over a ladder of offered rates (5 s per step).
+
+    On 2 processes twice: each document's sockets spread over both (the worst
+    case), and each document's sockets on one process, as a load balancer that
+    routes by document (README, scaled-out deployment) places them.
+    """
     rates = QUICK_SCALEOUT_RATES if quick else SCALEOUT_RATES
     step = duration or (2.0 if quick else 5.0)
-    return [ladder_step(quick, step, rate, processes) for processes in (1, 2) for rate in rates]
+    placements = ((1, "spread"), (2, "spread"), (2, "by-document"))
+    return [
+        ladder_step(quick, step, rate, processes, placement)
+        for processes, placement in placements
+        for rate in rates
+    ]
 
 
 SCENARIOS = {

@@ -36,12 +36,18 @@ def document_url(base: str, document_id: str) -> str:
 
 
 def make_clients(spec: dict, per_document: int) -> list[list[ReferenceClient]]:
-    """Return `per_document` clients for each document, spread round-robin over the servers."""
+    """Return `per_document` clients for each document, over the servers round-robin.
+
+    Placement "spread" (the default) spreads each document's clients over the
+    servers; "by-document" puts them all on one server, documents round-robin.
+    """
     urls, groups, index = spec["urls"], [], 0
+    by_document = spec.get("placement") == "by-document"
     for document_number, document_id in enumerate(spec["documents"]):
         group = []
         for seat in range(per_document):
-            url = document_url(urls[index % len(urls)], document_id)
+            server = document_number if by_document else index
+            url = document_url(urls[server % len(urls)], document_id)
             name = f"d{document_number}c{seat}"
             group.append(
                 ReferenceClient(url, spec["token"], client_id=name, rng=random.Random(index))

@@ -68,9 +68,15 @@ def headlines(case: dict) -> tuple[str, ...]:
     return SCALE_OUT_HEADLINES if case.get("ladder") else HEADLINES[case["scenario"]]
 
 
-def ladder(cases: list[dict], processes: int) -> list[dict]:
+def ladder(cases: list[dict], processes: int, placement: str = "spread") -> list[dict]:
     """Return the scale-out steps run on `processes` servers, lowest offered rate first."""
-    steps = [case for case in cases if case.get("ladder") and case["processes"] == processes]
+    steps = [
+        case
+        for case in cases
+        if case.get("ladder")
+        and case["processes"] == processes
+        and case["params"].get("placement", "spread") == placement
+    ]
     return sorted(steps, key=lambda case: case["params"]["rate"])
 
 
@@ -145,14 +151,16 @@ def render_contention(cases: list[dict]) -> str:
     )
 
 
-def capacity(cases: list[dict], app: str, processes: int, threshold_ms: float) -> float | None:
+def capacity(
+    cases: list[dict], app: str, processes: int, threshold_ms: float, placement: str = "spread"
+) -> float | None:
     """Return the highest offered edits/s whose delivery p99 stays under the threshold.
 
     Steps count from the lowest rate up; the first failing step ends the climb.
     None when even the lowest step fails.
     """
     best = None
-    for case in ladder(cases, processes):
+    for case in ladder(cases, processes, placement):
         figures = case["median"].get(app, {})
         p99, delivered = figures.get("delivery_p99_ms"), figures.get("delivered_pct")
         if p99 is None or p99 > threshold_ms or (delivered or 0) < 99.9:
@@ -161,9 +169,12 @@ def capacity(cases: list[dict], app: str, processes: int, threshold_ms: float) -
     return best
 
 
-def throughput(cases: list[dict], app: str, processes: int) -> float | None:
+def throughput(
+    cases: list[dict], app: str, processes: int, placement: str = "spread"
+) -> float | None:
     """Return the most ops/s the clients got committed at any step of the ladder."""
-    sent = [case["median"].get(app, {}).get("ops_sent_per_s") for case in ladder(cases, processes)]
+    steps = ladder(cases, processes, placement)
+    sent = [case["median"].get(app, {}).get("ops_sent_per_s") for case in steps]
     return max((value for value in sent if value is not None), default=None)
 
 
@@ -184,6 +195,15 @@ def scale_out_summary(cases: list[dict], threshold_ms: float) -> dict | None:
             "max_ops_per_s_2p": most_2p,
             "max_ops_speedup": ratio(most_2p, most_1p),
         }
+        if ladder(cases, 2, "by-document"):
+            by_document = capacity(cases, app, 2, threshold_ms, "by-document")
+            most = throughput(cases, app, 2, "by-document")
+            summary[app].update(
+                capacity_2p_by_document=by_document,
+                speedup_by_document=ratio(by_document, one),
+                max_ops_per_s_2p_by_document=most,
+                max_ops_speedup_by_document=ratio(most, most_1p),
+            )
     return summary
 
 
@@ -198,6 +218,7 @@ def render_scale_out(summary: dict) -> str:
         lines.append(
             f"  {app:11} 1 process: {shown(entry['capacity_1p'])}   "
             f"2 processes: {shown(entry['capacity_2p'])}   2p/1p: {shown(entry['speedup'])}"
+            + by_document(entry, "capacity_2p_by_document", "speedup_by_document")
         )
     lines.append("Most ops/s committed (sent and acked) at any step of the ladder")
     for app in apps:
@@ -206,8 +227,16 @@ def render_scale_out(summary: dict) -> str:
             f"  {app:11} 1 process: {shown(entry['max_ops_per_s_1p'])}   "
             f"2 processes: {shown(entry['max_ops_per_s_2p'])}   "
             f"2p/1p: {shown(entry['max_ops_speedup'])}"
+            + by_document(entry, "max_ops_per_s_2p_by_document", "max_ops_speedup_by_document")
         )
     return "\n".join(lines)
+
+
+def by_document(entry: dict, figure: str, speedup: str) -> str:
+    """Return the by-document placement's figure for a scale-out line, if it ran."""
+    if figure not in entry:
+        return ""
+    return f"   2 processes by document: {shown(entry[figure])}   2p/1p: {shown(entry[speedup])}"
 
 
 # The README's headline table: the figures the issue sets targets for, and their context.
