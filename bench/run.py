@@ -30,7 +30,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     names = [*scenario_cases.SCENARIOS, "all"]
-    parser.add_argument("scenarios", nargs="+", choices=names, metavar="SCENARIO", help=", ".join(names))
+    parser.add_argument(
+        "scenarios", nargs="+", choices=names, metavar="SCENARIO", help=", ".join(names)
+    )
     parser.add_argument("--quick", action="store_true", help="2 s windows, 400 idle sockets")
     parser.add_argument("--repeat", type=int, default=1, help="runs per case; medians reported")
     parser.add_argument("--duration", type=float, help="seconds per measured window")
