@@ -66,8 +66,8 @@ WRITE_COMMITS = """
 WITH locked AS (
     -- A document another transaction is writing is skipped, not waited for: its
     -- revision is about to change anyway, and waiting made every batch of one
-    -- process queue behind the other's fsync (measured). Never waiting, this
-    -- cannot deadlock with another process's batch either.
+    -- process queue behind the other's fsync (measured). Never waiting for a
+    -- document, it cannot deadlock with another process's batch either.
     SELECT id FROM docs_app_document WHERE id = ANY(%(ids)s::uuid[])
     FOR NO KEY UPDATE SKIP LOCKED
 ), document AS (

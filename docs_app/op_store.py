@@ -87,14 +87,19 @@ class DocumentCache:
     def follow(self, document_id, ops: list[CommittedOp]) -> None:
         """Bring an entry up to date with ops committed elsewhere (another process).
 
-        Only ops that continue the entry exactly are taken; anything else
-        leaves it as it is, to be corrected by the next commit's write guard.
+        Ops the entry holds already are skipped; the rest must continue it
+        without a gap, or the entry is dropped (the next commit reads the
+        document): an entry left behind for good would be useless to commits
+        and make every later broadcast be decoded again.
         """
-        entry = self.latest(document_id)
+        entry = self.peek(document_id)
         if entry is None:
             return
         ops = [op for op in ops if op.rev > entry.rev]
-        if not ops or ops[0].rev != entry.rev + 1:
+        if not ops:
+            return
+        if [op.rev for op in ops] != list(range(entry.rev + 1, entry.rev + 1 + len(ops))):
+            self.discard(document_id)
             return
         content = entry.content
         for op in ops:
@@ -105,10 +110,10 @@ class DocumentCache:
         with self.mutex:
             self.entries.pop(document_id, None)
 
-    def behind(self, document_id, rev: int) -> bool:
-        """Return whether the document is cached at a revision just before `rev` or earlier."""
-        entry = self.latest(document_id)
-        return entry is not None and entry.rev < rev
+    def peek(self, document_id) -> CachedDocument | None:
+        """Return the entry without counting it as used: following is not editing."""
+        with self.mutex:
+            return self.entries.get(document_id)
 
 
 content_cache = DocumentCache()

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from docs_app.op_store import DatabaseOpStore, content_cache
-from editor import ot, protocol
+from editor import protocol
 from editor.committer import Committer
 from editor.ordering import (
     CommitResult,
@@ -95,12 +95,18 @@ def follow_committed(document_id, frames: list) -> None:
     measured: two processes did less than one). Each process decodes a
     broadcast at most once: the first of its consumers to see it catches up.
     """
-    if not content_cache.behind(document_id, frames[-1][0]):
+    cached = content_cache.peek(document_id)
+    if cached is None:
+        return
+    newer = [frame for rev, frame in frames if rev > cached.rev]
+    if not newer:
         return
     try:
-        content_cache.follow(document_id, [committed_from_frame(frame) for _, frame in frames])
-    except ot.InvalidOp:
-        logger.exception("A broadcast op does not apply to the cached document %s", document_id)
+        content_cache.follow(document_id, [committed_from_frame(frame) for frame in newer])
+    except Exception:
+        # The cache is an optimisation: whatever went wrong, forget the document
+        # (the next commit reads it) and let the consumer deliver the frames.
+        logger.exception("Could not follow a broadcast of document %s", document_id)
         content_cache.discard(document_id)
 
 
